@@ -1,0 +1,15 @@
+//! The intake model and its rules, shared by browser (wasm32) and server.
+
+pub mod errors;
+pub mod names;
+pub mod parse;
+#[cfg(feature = "ssr")]
+pub mod signature_png;
+pub mod submission;
+pub mod template;
+pub mod vocab;
+
+pub use errors::FieldErrors;
+pub use parse::{parse_submission, ParseError};
+pub use submission::*;
+pub use template::{Clause, ConsentTemplate};

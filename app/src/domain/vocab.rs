@@ -1,0 +1,153 @@
+//! The closed vocabularies of the v1 wire format (snake_case strings).
+//! Extend only by adding values: stored submissions must keep parsing.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a vocabulary enum with its wire names and the words a client reads.
+macro_rules! vocab {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal : $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The wire name, as in the JSON.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            /// What the client and staff read.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($wire => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+vocab!(PreferredContact {
+    Email = "email": "E-mail",
+    Phone = "phone": "Phone call",
+    Sms = "sms": "Text message",
+});
+
+vocab!(HairLossCause {
+    Genetic = "genetic": "Genetic / pattern baldness",
+    AlopeciaAreata = "alopecia_areata": "Alopecia areata",
+    Autoimmune = "autoimmune": "Other autoimmune condition",
+    Thyroid = "thyroid": "Thyroid disease",
+    Hormonal = "hormonal": "Hormonal change",
+    Anaemia = "anaemia": "Anaemia",
+    CancerTreatment = "cancer_treatment": "Cancer treatment",
+    Stress = "stress": "Stress",
+    Other = "other": "Something else",
+    Unknown = "unknown": "I don't know",
+});
+
+vocab!(HairLossArea {
+    Hairline = "hairline": "Hairline",
+    Temples = "temples": "Temples",
+    Crown = "crown": "Crown",
+    MidScalp = "mid_scalp": "Mid-scalp",
+    Diffuse = "diffuse": "Diffuse thinning",
+    FullScalp = "full_scalp": "Full scalp",
+});
+
+vocab!(ScarKind {
+    Surgical = "surgical": "Surgical scar",
+    FutStrip = "fut_strip": "FUT strip scar",
+    FueDonor = "fue_donor": "FUE donor scars",
+    Injury = "injury": "Injury",
+    Other = "other": "Other",
+});
+
+vocab!(TransplantTechnique {
+    Fue = "fue": "FUE",
+    Fut = "fut": "FUT (strip)",
+    Other = "other": "Other",
+    Unknown = "unknown": "Not sure",
+});
+
+vocab!(TransplantOutcome {
+    Satisfied = "satisfied": "Satisfied",
+    Thin = "thin": "Thin result",
+    Failed = "failed": "Failed",
+    TooEarly = "too_early": "Too early to tell",
+});
+
+vocab!(Allergy {
+    Pigment = "pigment": "Pigments or tattoo inks",
+    Latex = "latex": "Latex",
+    Anaesthetic = "anaesthetic": "Local anaesthetics (e.g. lidocaine)",
+    Metal = "metal": "Metals",
+    Other = "other": "Something else",
+});
+
+vocab!(SkinCondition {
+    Psoriasis = "psoriasis": "Psoriasis",
+    Eczema = "eczema": "Eczema",
+    Dermatitis = "dermatitis": "Dermatitis",
+    Folliculitis = "folliculitis": "Folliculitis",
+    Infection = "infection": "Active infection",
+    OpenWound = "open_wound": "Open wound",
+    Other = "other": "Something else",
+});
+
+vocab!(SunExposure {
+    Low = "low": "Low (mostly indoors)",
+    Moderate = "moderate": "Moderate",
+    High = "high": "High (outdoor work or sport)",
+});
+
+vocab!(ScalpType {
+    Normal = "normal": "Normal",
+    Oily = "oily": "Oily",
+    Dry = "dry": "Dry",
+});
+
+vocab!(HairStyle {
+    Shaved = "shaved": "Shaved",
+    Buzzed = "buzzed": "Buzzed",
+    Short = "short": "Short",
+    Longer = "longer": "Longer",
+});
+
+vocab!(HairlineStyle {
+    Sharp = "sharp": "Sharp, defined",
+    Soft = "soft": "Soft",
+    Natural = "natural": "Natural / broken",
+    Receded = "receded": "Receded (mature)",
+});
+
+vocab!(Density {
+    Light = "light": "Light",
+    Medium = "medium": "Medium",
+    Full = "full": "Full",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_round_trip_through_serde() {
+        for c in HairLossCause::ALL {
+            let json = serde_json::to_string(c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+            assert_eq!(HairLossCause::parse(c.as_str()), Some(*c));
+        }
+        assert!(serde_json::from_str::<ScarKind>("\"tattoo\"").is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! Stipple's user interface and the intake model shared by browser and server.
+//!
+//! `domain` compiles for wasm32 and native: the browser and the server check a
+//! submission with the very same rules.
+
+pub mod domain;
+mod pages;
+pub mod security;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server.
+///
+/// Hydration is started by the static module `/hydrate.js` rather than an
+/// inline script, so the Content-Security-Policy can forbid inline scripts.
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    security::set_page_csp();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <link rel="stylesheet" href="/style.css"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.ico" sizes="32x32"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <link rel="modulepreload" href="/pkg/stipple.js"/>
+                <script type="module" src="/hydrate.js"></script>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Meta name="theme-color" content="#0f3d3e"/>
+        <Meta name="description" content="Fill in your scalp micropigmentation intake and consent before your visit."/>
+        <Link rel="canonical" href="/"/>
+        <Title formatter=|t: String| if t.is_empty() { "Stipple".to_string() } else { format!("{t} · Stipple") }/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=path!("") view=pages::landing::Landing/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Entry point called by `/hydrate.js` once the WASM is loaded.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,2 @@
+pub mod landing;
+pub mod not_found;

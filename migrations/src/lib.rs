@@ -1,0 +1,19 @@
+//! Migrations, one file each. They never import the live entities, so old
+//! migrations keep compiling as the entities change.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261120_000001_create_consent_template;
+mod m20261120_000002_create_submission;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261120_000001_create_consent_template::Migration),
+            Box::new(m20261120_000002_create_submission::Migration),
+        ]
+    }
+}

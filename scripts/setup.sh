@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the build tools the app needs, pinned, into a versioned cache outside
+# the clone so fresh clones and CI reuse them. Idempotent: seconds when present.
+set -euo pipefail
+
+WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132.0.0
+TOOLS="${STIPPLE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/stipple/tools}"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+wb_root="$TOOLS/wasm-bindgen-$WASM_BINDGEN_VERSION"
+if [ ! -x "$wb_root/bin/wasm-bindgen" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
+  # No --locked: one locked dependency is missing from the registry mirror.
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --root "$wb_root.tmp"
+  rm -rf "$wb_root" && mv "$wb_root.tmp" "$wb_root"
+fi
+
+# wasm-opt from npm's binaryen. Debian's binaryen (108) breaks hydration.
+by_root="$TOOLS/binaryen-$BINARYEN_VERSION"
+if [ ! -x "$by_root/node_modules/.bin/wasm-opt" ]; then
+  log "installing binaryen $BINARYEN_VERSION from npm"
+  rm -rf "$by_root.tmp" && mkdir -p "$by_root.tmp"
+  npm install --prefix "$by_root.tmp" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  rm -rf "$by_root" && mv "$by_root.tmp" "$by_root"
+fi
+
+# Print the PATH prefix for callers: pinned tools first.
+echo "$wb_root/bin:$by_root/node_modules/.bin"

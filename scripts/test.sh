@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: unit, API (SQLite and PostgreSQL) and browser tests.
+# Installs what is missing, builds the site, and starts a throwaway
+# PostgreSQL unless TEST_DATABASE_URL names one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/system-deps.sh
+bash scripts/build.sh
+
+pg_dir=""
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  pg_dir=$(mktemp -d /tmp/stipple-pg.XXXXXX)
+  trap 'bash scripts/pg-temp.sh stop "$pg_dir"' EXIT
+  TEST_DATABASE_URL=$(bash scripts/pg-temp.sh start "$pg_dir")
+  export TEST_DATABASE_URL
+fi
+echo "test: PostgreSQL at $TEST_DATABASE_URL" >&2
+
+cargo test --workspace --no-fail-fast "$@"

@@ -1,0 +1,172 @@
+//! Settings come from environment variables (all listed in README and
+//! `.env.example`). A bad value stops start-up with a message naming it.
+
+use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+fn bad(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    /// Built site: `pkg/` (WASM, JS) and the files copied from `public/`.
+    pub site_root: PathBuf,
+    pub log_filter: String,
+    pub log_json: bool,
+    /// Largest accepted JSON body, in bytes.
+    pub max_body_bytes: usize,
+    /// Key for receipt tokens; read from `STIPPLE_SECRET_KEY` or a file in the data dir.
+    pub secret_key: Option<String>,
+    /// A clinic's own consent template (TOML); the shipped default otherwise.
+    pub consent_template: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(&std::env::vars().collect())
+    }
+
+    /// Parses settings from a variable map, so tests need not touch the process environment.
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| {
+            vars.get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+
+        let bind = match get("STIPPLE_BIND") {
+            Some(v) => v.parse().map_err(|_| {
+                bad(
+                    "STIPPLE_BIND",
+                    format!("`{v}` is not an address like 127.0.0.1:8080"),
+                )
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+        let data_dir = PathBuf::from(get("STIPPLE_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match get("DATABASE_URL") {
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://") =>
+            {
+                url
+            }
+            Some(url) => {
+                let scheme = url.split(':').next().unwrap_or_default();
+                return Err(bad(
+                    "DATABASE_URL",
+                    format!("unsupported scheme `{scheme}`; use sqlite://path or postgres://…"),
+                ));
+            }
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("stipple.db").display()
+            ),
+        };
+        let site_root =
+            PathBuf::from(get("STIPPLE_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+        let log_filter = get("STIPPLE_LOG").unwrap_or_else(|| "info".into());
+        let log_json = match get("STIPPLE_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => {
+                return Err(bad(
+                    "STIPPLE_LOG_FORMAT",
+                    format!("`{other}` is not `text` or `json`"),
+                ))
+            }
+        };
+        let max_body_bytes = match get("STIPPLE_MAX_BODY_BYTES") {
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (16 * 1024..=64 * 1024 * 1024).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "STIPPLE_MAX_BODY_BYTES",
+                        format!("`{v}` is not a byte count between 16384 and 67108864"),
+                    )
+                })?,
+            None => 2 * 1024 * 1024,
+        };
+        let secret_key = get("STIPPLE_SECRET_KEY");
+        if let Some(k) = &secret_key {
+            if k.len() < 32 {
+                return Err(bad("STIPPLE_SECRET_KEY", "must be at least 32 characters"));
+            }
+        }
+        let consent_template = get("STIPPLE_CONSENT_TEMPLATE").map(PathBuf::from);
+        Ok(Self {
+            bind,
+            data_dir,
+            database_url,
+            site_root,
+            log_filter,
+            log_json,
+            max_body_bytes,
+            secret_key,
+            consent_template,
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_local_sqlite_on_8080() {
+        let s = Settings::from_vars(&vars(&[])).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://./data/stipple.db?mode=rwc");
+        assert!(s.is_sqlite());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (k, v) in [
+            ("STIPPLE_BIND", "nowhere"),
+            ("DATABASE_URL", "mysql://x"),
+            ("STIPPLE_LOG_FORMAT", "xml"),
+            ("STIPPLE_MAX_BODY_BYTES", "12"),
+            ("STIPPLE_SECRET_KEY", "short"),
+        ] {
+            let err = Settings::from_vars(&vars(&[(k, v)])).unwrap_err();
+            assert_eq!(err.var, k);
+            assert!(err.to_string().starts_with(k), "{err}");
+        }
+    }
+
+    #[test]
+    fn postgres_url_is_kept() {
+        let s =
+            Settings::from_vars(&vars(&[("DATABASE_URL", "postgres://u@localhost/db")])).unwrap();
+        assert!(!s.is_sqlite());
+    }
+}

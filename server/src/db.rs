@@ -1,0 +1,58 @@
+//! Database connection for both backends, picked by the URL's scheme.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use migration::MigratorTrait;
+use sea_orm::{
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    ConnectOptions, Database, DatabaseConnection,
+};
+
+use crate::config::Settings;
+
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let mut url = settings.database_url.clone();
+    if settings.is_sqlite() {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+        if !url.contains("mode=") {
+            url.push_str(if url.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
+        }
+    }
+    let mut opts = ConnectOptions::new(url);
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
+    if settings.is_sqlite() {
+        // WAL lets readers run beside the single writer; busy_timeout makes
+        // writers queue instead of failing under concurrent submissions.
+        opts.max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
+    } else {
+        opts.max_connections(16);
+    }
+    Database::connect(opts)
+        .await
+        .context("cannot connect to the database (DATABASE_URL)")
+}
+
+pub async fn migrate(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    migration::Migrator::up(conn, None)
+        .await
+        .context("database migration failed")
+}

@@ -1,0 +1,4 @@
+//! sea-orm entities: the stored shape of the clinic's records.
+
+pub mod consent_template;
+pub mod submission;

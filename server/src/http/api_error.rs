@@ -1,0 +1,83 @@
+//! The API's error type: maps each failure to a status and a JSON body.
+//! Causes are logged with the request id; internals never reach the client.
+
+use actix_web::{http::StatusCode, HttpResponse, ResponseError};
+use serde_json::json;
+use stipple_app::domain::FieldErrors;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("validation failed")]
+    Invalid(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("body too large")]
+    TooLarge(usize),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// The database did not answer: the client may retry.
+    #[error("storage unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("unexpected error")]
+    Unexpected(#[source] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        // Every database failure is reported as "try again later": a 500
+        // would tell the client nothing more and could leak details.
+        ApiError::Unavailable(e.into())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = match self {
+            ApiError::BadRequest(m) => json!({"error": m}),
+            ApiError::Invalid(errors) => {
+                json!({"error": "Some answers need attention", "errors": errors})
+            }
+            ApiError::NotFound => json!({"error": "Not found"}),
+            ApiError::Conflict(m) => json!({"error": m}),
+            ApiError::TooLarge(limit) => {
+                json!({"error": format!("The request body is larger than {limit} bytes")})
+            }
+            ApiError::UnsupportedMediaType => {
+                json!({"error": "Send the body as JSON with Content-Type: application/json"})
+            }
+            ApiError::Unavailable(e) => {
+                tracing::error!(error = format!("{e:#}"), "storage unavailable");
+                json!({"error": "The service is temporarily unavailable; please try again shortly"})
+            }
+            ApiError::Unexpected(e) => {
+                tracing::error!(error = format!("{e:#}"), "unexpected error");
+                json!({"error": "Something went wrong on our side"})
+            }
+        };
+        let mut res = HttpResponse::build(self.status_code()).json(body);
+        if matches!(self, ApiError::Unavailable(_)) {
+            res.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from_static("5"),
+            );
+        }
+        res
+    }
+}

@@ -1,0 +1,127 @@
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use serde_json::json;
+use stipple_app::domain::{parse_submission, CheckContext, FieldErrors, ParseError};
+use uuid::Uuid;
+
+use super::service::{self, Evidence, Stored};
+use crate::{
+    http::{api_error::ApiError, body},
+    startup::AppState,
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/consent-template", web::get().to(consent_template))
+        .route("/api/v1/submissions", web::post().to(create_submission))
+        .route("/api/v1/submissions/{id}", web::get().to(get_submission));
+}
+
+/// `GET /api/v1/consent-template`: the version new clients sign.
+async fn consent_template(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .json(&*state.templates.current())
+}
+
+/// `POST /api/v1/submissions`: 201 when stored, 200 for an identical replay,
+/// 409 when the id is taken by different content, 422 with field errors.
+async fn create_submission(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = body::read_json(&req, payload, state.settings.max_body_bytes).await?;
+    let submission = parse_submission(&bytes).map_err(|e| match e {
+        ParseError::Malformed(m) => ApiError::BadRequest(m),
+        ParseError::Shape(errors) => ApiError::Invalid(errors),
+    })?;
+    let version = &submission.consent.template_version;
+    let Some(template) = state.templates.get(&state.db, version).await? else {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "consent.template_version",
+            "This consent version is not known",
+        );
+        return Err(ApiError::Invalid(errors));
+    };
+    let ctx = CheckContext {
+        today: Utc::now().date_naive(),
+        template: &template,
+    };
+    submission.check(&ctx).map_err(ApiError::Invalid)?;
+
+    let evidence = Evidence {
+        received_at: Utc::now(),
+        client_ip: req.peer_addr().map(|a| a.ip().to_string()),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(512).collect()),
+    };
+    let (code, row) = match service::store(&state.db, &submission, &template, evidence).await? {
+        Stored::Created(row) => (actix_web::http::StatusCode::CREATED, row),
+        Stored::Replayed(row) => (actix_web::http::StatusCode::OK, row),
+        Stored::Conflict => {
+            return Err(ApiError::Conflict(
+                "A different submission with this id already exists",
+            ))
+        }
+    };
+    if code == actix_web::http::StatusCode::CREATED {
+        tracing::info!(submission_id = %row.id, "submission stored");
+    }
+    Ok(HttpResponse::build(code)
+        .insert_header((header::LOCATION, format!("/api/v1/submissions/{}", row.id)))
+        .json(json!({
+            "id": row.id,
+            "receipt_token": receipt_token(&state, row.id),
+            "status": row.status,
+        })))
+}
+
+pub fn receipt_token(state: &AppState, id: Uuid) -> String {
+    state.secret.sign("receipt", id.as_bytes())
+}
+
+/// The bearer token from `Authorization` or, for plain links, `?token=`.
+pub fn presented_token(req: &HttpRequest) -> Option<String> {
+    let from_header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    from_header.or_else(|| {
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("token").cloned())
+    })
+}
+
+/// `GET /api/v1/submissions/{id}`: the client's own submission. A wrong or
+/// missing token answers exactly like an unknown id.
+async fn get_submission(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&path.into_inner()).map_err(|_| ApiError::NotFound)?;
+    let token = presented_token(&req).ok_or(ApiError::NotFound)?;
+    if !state.secret.verify("receipt", id.as_bytes(), &token) {
+        return Err(ApiError::NotFound);
+    }
+    let row = service::find(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({
+            "id": row.id,
+            "status": row.status,
+            "received_at": row.received_at,
+            "template_version": row.template_version,
+            "canonical_sha256": row.canonical_sha256,
+            "submission": row.answers,
+        })))
+}

@@ -1,0 +1,4 @@
+//! Client intake: the consent template and submissions (`/api/v1/...`).
+
+pub mod handlers;
+pub mod service;

@@ -1,0 +1,12 @@
+//! Stipple's server as a library, so tests start exactly what `stipple serve` runs.
+
+pub mod cli;
+pub mod config;
+pub mod consent;
+pub mod db;
+pub mod entities;
+pub mod http;
+pub mod intake;
+pub mod secret;
+pub mod startup;
+pub mod telemetry;

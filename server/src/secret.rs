@@ -1,0 +1,85 @@
+//! The server's secret key: derives receipt tokens (and later session keys).
+//!
+//! Taken from `STIPPLE_SECRET_KEY` when set (needed when several servers share
+//! one PostgreSQL), otherwise created once in the data directory.
+
+use std::{fs, io::Write, path::Path};
+
+use anyhow::Context;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+
+#[derive(Clone)]
+pub struct SecretKey(Vec<u8>);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(***)")
+    }
+}
+
+impl SecretKey {
+    pub fn load(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
+        if let Some(k) = configured {
+            return Ok(Self(k.as_bytes().to_vec()));
+        }
+        let path = data_dir.join("secret.key");
+        if let Ok(existing) = fs::read_to_string(&path) {
+            let bytes = hex::decode(existing.trim())
+                .with_context(|| format!("{} is not a hex key", path.display()))?;
+            anyhow::ensure!(
+                bytes.len() >= 32,
+                "{} holds a key shorter than 32 bytes",
+                path.display()
+            );
+            return Ok(Self(bytes));
+        }
+        fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut file = opts
+            .open(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        file.write_all(hex::encode(key).as_bytes())?;
+        Ok(Self(key.to_vec()))
+    }
+
+    /// HMAC-SHA256 of `purpose` and `message`, as URL-safe base64.
+    pub fn sign(&self, purpose: &str, message: &[u8]) -> String {
+        use base64::Engine;
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(message);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Constant-time check of a value made by [`SecretKey::sign`].
+    pub fn verify(&self, purpose: &str, message: &[u8], candidate: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        let expected = self.sign(purpose, message);
+        expected.as_bytes().ct_eq(candidate.as_bytes()).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_file_is_created_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = SecretKey::load(None, dir.path()).unwrap();
+        let b = SecretKey::load(None, dir.path()).unwrap();
+        assert_eq!(a.sign("p", b"m"), b.sign("p", b"m"));
+        assert!(a.verify("p", b"m", &a.sign("p", b"m")));
+        assert!(!a.verify("p", b"other", &a.sign("p", b"m")));
+        assert!(!a.verify("q", b"m", &a.sign("p", b"m")));
+    }
+}

@@ -1,0 +1,88 @@
+//! Builds the application: binds the listener, connects and migrates the
+//! database, and wires routes and middleware.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::{dev::Server, middleware, web, App, HttpServer};
+use leptos::prelude::LeptosOptions;
+use leptos_actix::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+
+use std::sync::Arc;
+
+use crate::{config::Settings, consent::Templates, db, http, secret::SecretKey};
+
+/// What every handler may need, shared across workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Settings,
+    pub secret: SecretKey,
+    pub templates: Arc<Templates>,
+}
+
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let conn = db::connect(&settings).await?;
+        db::migrate(&conn).await?;
+        let secret = SecretKey::load(settings.secret_key.as_deref(), &settings.data_dir)?;
+        let templates =
+            Arc::new(Templates::load(&conn, settings.consent_template.as_deref()).await?);
+        let listener = TcpListener::bind(settings.bind).map_err(|e| {
+            anyhow::anyhow!("cannot listen on {} (STIPPLE_BIND): {e}", settings.bind)
+        })?;
+        let address = listener.local_addr()?;
+        let state = AppState {
+            db: conn,
+            settings,
+            secret,
+            templates,
+        };
+        let server = run(listener, state)?;
+        Ok(Self { address, server })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// Runs until SIGTERM/SIGINT, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let site_root = state.settings.site_root.to_string_lossy().into_owned();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("stipple")
+        .site_root(site_root.as_str())
+        .site_pkg_dir("pkg")
+        .build();
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let routes = generate_route_list(stipple_app::App);
+        let options = leptos_options.clone();
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::Data::new(leptos_options.clone()))
+            .configure(|cfg| http::configure(cfg, &state))
+            .leptos_routes(routes, move || stipple_app::shell(options.clone()))
+            .default_service(web::to(http::errors::not_found))
+            .wrap(http::middleware::security_headers())
+            .wrap(middleware::from_fn(http::middleware::request_id))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
