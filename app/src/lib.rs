@@ -1,8 +1,10 @@
+#![recursion_limit = "256"]
 //! Stipple's user interface and the intake model shared by browser and server.
 //!
 //! `domain` compiles for wasm32 and native: the browser and the server check a
 //! submission with the very same rules.
 
+mod browser;
 pub mod domain;
 mod pages;
 pub mod security;
@@ -53,6 +55,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("") view=pages::landing::Landing/>
+                <Route path=path!("intake") view=pages::intake::IntakePage/>
             </Routes>
         </Router>
     }

@@ -494,3 +494,21 @@ fn chrono_today_year() -> i64 {
         .as_secs() as i64;
     1970 + (secs as f64 / 31_556_952.0) as i64
 }
+
+#[test]
+fn committed_fixture_matches_the_shared_contract() {
+    let shared = stipple_tests::workspace_root().join("../shared/fixtures/intake-v1.json");
+    let Ok(contract) = std::fs::read(&shared) else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "shared/fixtures/intake-v1.json is missing in CI"
+        );
+        return;
+    };
+    let ours = std::fs::read(stipple_tests::workspace_root().join("tests/fixtures/intake-v1.json"))
+        .unwrap();
+    assert_eq!(
+        ours, contract,
+        "tests/fixtures/intake-v1.json drifted from the contract"
+    );
+}

@@ -1,4 +1,5 @@
 //! Browser tests: Debian's headless Chromium at 390×844 against the real
 //! server. They need the site built (`scripts/build.sh`) and chromedriver.
 
+mod intake;
 mod landing;

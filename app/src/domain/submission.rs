@@ -62,10 +62,7 @@ pub struct Client {
     )]
     pub full_name: String,
     pub date_of_birth: NaiveDate,
-    #[validate(
-        email(message = "Enter an e-mail address like name@example.com"),
-        length(max = 254, message = "This e-mail address is too long")
-    )]
+    #[validate(custom(function = "email_address"))]
     pub email: Option<String>,
     #[validate(custom(function = "phone_number"))]
     pub phone: Option<String>,
@@ -242,6 +239,45 @@ fn plain_text(value: &str) -> Result<(), ValidationError> {
             .with_message("Remove the special characters".into()));
     }
     Ok(())
+}
+
+/// A practical address check (the WHATWG `type=email` rule, ASCII only):
+/// local part of printable characters, a dotted host name with a real TLD.
+/// Written here rather than taken from `validator::email` because that pulls
+/// a regex engine and IDNA tables into the browser bundle.
+pub fn email_address(value: &str) -> Result<(), ValidationError> {
+    let bad = || {
+        Err(ValidationError::new("email")
+            .with_message("Enter an e-mail address like name@example.com".into()))
+    };
+    if value.len() > 254 {
+        return bad();
+    }
+    let Some((local, domain)) = value.rsplit_once('@') else {
+        return bad();
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+    if local_ok && domain_ok {
+        Ok(())
+    } else {
+        bad()
+    }
 }
 
 fn phone_number(value: &str) -> Result<(), ValidationError> {
@@ -493,4 +529,51 @@ fn has_duplicates<T: PartialEq>(items: &[T]) -> bool {
 
 fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses() {
+        for ok in [
+            "zoe@example.com",
+            "a.b+c@sub.example.co.uk",
+            "x_y@ex-ample.org",
+        ] {
+            assert!(email_address(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "zoe",
+            "zoe@",
+            "@example.com",
+            "zoe@example",
+            "zoe@example.c0m",
+            "zoe@-ex.com",
+            "zo e@example.com",
+            "zoe@example.com\r\nBcc: x@y.z",
+            "zoë@example.com",
+            "a@b@c.com",
+        ] {
+            assert!(email_address(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers() {
+        assert!(phone_number("+44 7700 900123").is_ok());
+        assert!(phone_number("(555) 123-4567").is_ok());
+        assert!(phone_number("12345").is_err());
+        assert!(phone_number("44+7700900123").is_err());
+        assert!(phone_number("call me").is_err());
+    }
+
+    #[test]
+    fn age_counts_whole_years() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(age_on(d(2008, 11, 21), d(2026, 11, 20)), 17);
+        assert_eq!(age_on(d(2008, 11, 20), d(2026, 11, 20)), 18);
+    }
 }

@@ -1,2 +1,3 @@
+pub mod intake;
 pub mod landing;
 pub mod not_found;

@@ -1,0 +1,200 @@
+//! What the wizard needs from the browser: storage, fetch, ids, the date,
+//! focus. On the server these are inert, so pages render the same there.
+
+use chrono::NaiveDate;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::domain::FieldErrors;
+
+/// The answer to a stored submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub id: String,
+    pub receipt_token: String,
+    pub status: String,
+}
+
+// Only the browser build sends; the server build renders the same pages.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Debug, PartialEq)]
+pub enum SendError {
+    /// No answer (offline, or the server could not be reached).
+    Network,
+    /// The server refused some answers.
+    Invalid(FieldErrors),
+    /// Any other refusal, with the server's message.
+    Refused(String),
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use super::*;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    #[derive(Deserialize)]
+    struct ErrorBody {
+        #[serde(default)]
+        error: String,
+        #[serde(default)]
+        errors: FieldErrors,
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+        let text = storage()?.get_item(key).ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
+    pub fn save<T: Serialize>(key: &str, value: &T) {
+        if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(value)) {
+            let _ = s.set_item(key, &text);
+        }
+    }
+
+    pub fn remove(key: &str) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(key);
+        }
+    }
+
+    pub fn new_id() -> String {
+        web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .map(|c| c.random_uuid())
+            .unwrap_or_default()
+    }
+
+    pub fn today() -> NaiveDate {
+        let d = js_sys::Date::new_0();
+        NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+            .unwrap_or_default()
+    }
+
+    /// Focuses after the next paint, when the element exists.
+    pub fn focus(id: &str) {
+        let id = id.to_string();
+        leptos::prelude::request_animation_frame(move || focus_now(&id));
+    }
+
+    fn focus_now(id: &str) {
+        let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+        else {
+            return;
+        };
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            // Focusing scrolls the element into view when it is off screen.
+            let _ = el.focus();
+        }
+    }
+
+    pub fn scroll_top() {
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    }
+
+    pub fn query_param(name: &str) -> Option<String> {
+        let search = web_sys::window()?.location().search().ok()?;
+        web_sys::UrlSearchParams::new_with_str(&search)
+            .ok()?
+            .get(name)
+    }
+
+    async fn fetch(
+        method: &str,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<(u16, String), SendError> {
+        let init = web_sys::RequestInit::new();
+        init.set_method(method);
+        let headers = web_sys::Headers::new().map_err(|_| SendError::Network)?;
+        let _ = headers.set("Accept", "application/json");
+        if let Some(b) = body {
+            let _ = headers.set("Content-Type", "application/json");
+            init.set_body(&JsValue::from_str(&b));
+        }
+        init.set_headers(&headers);
+        let request =
+            web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| SendError::Network)?;
+        let window = web_sys::window().ok_or(SendError::Network)?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| SendError::Network)?
+            .dyn_into()
+            .map_err(|_| SendError::Network)?;
+        let text = JsFuture::from(response.text().map_err(|_| SendError::Network)?)
+            .await
+            .map_err(|_| SendError::Network)?
+            .as_string()
+            .unwrap_or_default();
+        Ok((response.status(), text))
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, SendError> {
+        let (status, text) = fetch("GET", url, None).await?;
+        if status != 200 {
+            return Err(SendError::Refused(format!("The server answered {status}")));
+        }
+        serde_json::from_str(&text)
+            .map_err(|_| SendError::Refused("The server's answer was not understood".into()))
+    }
+
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        url: &str,
+        body: &B,
+    ) -> Result<T, SendError> {
+        let body = serde_json::to_string(body)
+            .map_err(|_| SendError::Refused("Could not prepare the answers".into()))?;
+        let (status, text) = fetch("POST", url, Some(body)).await?;
+        if (200..300).contains(&status) {
+            return serde_json::from_str(&text)
+                .map_err(|_| SendError::Refused("The server's answer was not understood".into()));
+        }
+        let err: Option<ErrorBody> = serde_json::from_str(&text).ok();
+        match (status, err) {
+            (422, Some(e)) => Err(SendError::Invalid(e.errors)),
+            (500..=599, _) => Err(SendError::Network),
+            (_, Some(e)) if !e.error.is_empty() => Err(SendError::Refused(e.error)),
+            _ => Err(SendError::Refused(format!("The server answered {status}"))),
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    use super::*;
+
+    pub fn load<T: DeserializeOwned>(_key: &str) -> Option<T> {
+        None
+    }
+    pub fn save<T: Serialize>(_key: &str, _value: &T) {}
+    pub fn remove(_key: &str) {}
+    pub fn new_id() -> String {
+        String::new()
+    }
+    pub fn today() -> NaiveDate {
+        NaiveDate::default()
+    }
+    pub fn focus(_id: &str) {}
+    pub fn scroll_top() {}
+    pub fn query_param(_name: &str) -> Option<String> {
+        None
+    }
+    pub async fn get_json<T: DeserializeOwned>(_url: &str) -> Result<T, SendError> {
+        Err(SendError::Network)
+    }
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        _url: &str,
+        _body: &B,
+    ) -> Result<T, SendError> {
+        Err(SendError::Network)
+    }
+}
+
+pub use imp::*;

@@ -1,0 +1,31 @@
+//! The thank-you page: what happens next and the aftercare summary.
+
+use leptos::prelude::*;
+
+use super::FormCtx;
+
+#[component]
+pub fn Done() -> impl IntoView {
+    let ctx = expect_context::<FormCtx>();
+    let aftercare = move || {
+        ctx.template
+            .with(|t| t.as_ref().map(|t| t.aftercare.clone()).unwrap_or_default())
+    };
+    let receipt = move || ctx.receipt.get();
+    view! {
+        <div class="status" role="status">
+            <p><strong>"Thank you — the clinic has your intake and signed consent."</strong></p>
+            {move || receipt().map(|r| view! { <p class="note">{format!("Reference: {}", r.id)}</p> })}
+        </div>
+        <h2>"What happens next"</h2>
+        <ol>
+            <li>"A practitioner reads your answers before your appointment."</li>
+            <li>"If anything needs a closer look, the clinic will contact you."</li>
+            <li>"Bring any questions to your first session; it usually sets your hairline."</li>
+        </ol>
+        <h2>"Aftercare, in short"</h2>
+        <ul>{move || aftercare().into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul>
+        <p class="note">"You will receive these instructions again at your visit."</p>
+        <button type="button" class="button" on:click=move |_| ctx.reset()>"Start a new intake"</button>
+    }
+}

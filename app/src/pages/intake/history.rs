@@ -1,0 +1,154 @@
+//! Steps 3–4: scars and earlier hair transplants, any number of rows.
+
+use leptos::prelude::*;
+
+use super::{
+    draft::{ScarDraft, TransplantDraft},
+    fields::{vocab_options, RadioGroup, TextField},
+    FormCtx,
+};
+use crate::{
+    bind,
+    domain::{vocab::*, MAX_SCARS, MAX_TRANSPLANTS},
+};
+
+/// Read/write one string of row `i` of a list in the draft.
+fn row_text<R: 'static>(
+    ctx: FormCtx,
+    i: usize,
+    rows: fn(&super::Draft) -> &Vec<R>,
+    rows_mut: fn(&mut super::Draft) -> &mut Vec<R>,
+    get: fn(&R) -> &String,
+    get_mut: fn(&mut R) -> &mut String,
+) -> (Signal<String>, Callback<String>) {
+    let read = Signal::derive(move || {
+        ctx.draft
+            .with(|d| rows(d).get(i).map(|r| get(r).clone()).unwrap_or_default())
+    });
+    let write = Callback::new(move |v: String| {
+        ctx.draft.update(|d| {
+            if let Some(r) = rows_mut(d).get_mut(i) {
+                *get_mut(r) = v;
+            }
+        })
+    });
+    (read, write)
+}
+
+fn row_choice<R: 'static, T: Copy + Send + Sync + 'static>(
+    ctx: FormCtx,
+    i: usize,
+    rows: fn(&super::Draft) -> &Vec<R>,
+    rows_mut: fn(&mut super::Draft) -> &mut Vec<R>,
+    get: fn(&R) -> Option<T>,
+    get_mut: fn(&mut R) -> &mut Option<T>,
+) -> (Signal<Option<T>>, Callback<T>) {
+    let read = Signal::derive(move || ctx.draft.with(|d| rows(d).get(i).and_then(get)));
+    let write = Callback::new(move |v: T| {
+        ctx.draft.update(|d| {
+            if let Some(r) = rows_mut(d).get_mut(i) {
+                *get_mut(r) = Some(v);
+            }
+        })
+    });
+    (read, write)
+}
+
+fn yes_no() -> Vec<(bool, String)> {
+    vec![(true, "Yes".to_string()), (false, "No".to_string())]
+}
+
+#[component]
+pub fn Scars() -> impl IntoView {
+    let ctx = expect_context::<FormCtx>();
+    let (has, set_has) = bind!(choice, ctx, has_scars);
+    let count = Memo::new(move |_| ctx.draft.with(|d| d.scars.len()));
+    let set_has = Callback::new(move |v: bool| {
+        set_has.run(v);
+        if v && count.get_untracked() == 0 {
+            ctx.draft.update(|d| d.scars.push(ScarDraft::default()));
+        }
+    });
+    let rows = move || {
+        (0..count.get())
+            .map(|i| {
+                let (kind, set_kind) = row_choice(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| r.kind, |r| &mut r.kind);
+                let (loc, set_loc) = row_text(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| &r.location, |r| &mut r.location);
+                let (size, set_size) = row_text(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| &r.size_cm, |r| &mut r.size_cm);
+                let (age, set_age) = row_text(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| &r.age_months, |r| &mut r.age_months);
+                let (cam, set_cam) = row_choice(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| r.camouflage_wanted, |r| &mut r.camouflage_wanted);
+                view! {
+                    <section class="card" aria-label=format!("Scar {}", i + 1)>
+                        <h2>{format!("Scar {}", i + 1)}</h2>
+                        <RadioGroup path=format!("scars[{i}].kind") legend="Kind of scar" options=vocab_options(ScarKind::ALL, ScarKind::label) get=kind set=set_kind/>
+                        <TextField path=format!("scars[{i}].location") label="Where is it?" required=true maxlength=200 get=loc set=set_loc/>
+                        <TextField path=format!("scars[{i}].size_cm") label="Roughly how long, in cm?" inputmode="decimal" required=true maxlength=5 get=size set=set_size/>
+                        <TextField path=format!("scars[{i}].age_months") label="How old is it, in months?" hint="Scars must be fully healed, usually 6 months or more." inputmode="numeric" required=true maxlength=4 get=age set=set_age/>
+                        <RadioGroup path=format!("scars[{i}].camouflage_wanted") legend="Would you like it camouflaged?" options=yes_no() get=cam set=set_cam/>
+                        <button type="button" class="button danger" on:click=move |_| ctx.draft.update(|d| { if i < d.scars.len() { d.scars.remove(i); } })>
+                            {format!("Remove scar {}", i + 1)}
+                        </button>
+                    </section>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <RadioGroup path="has_scars" legend="Do you have scars on your scalp?" options=yes_no() get=has set=set_has/>
+        <Show when=move || has.get() == Some(true)>
+            {rows}
+            <p id="f-scars" tabindex="-1"></p>
+            <super::fields::FieldError path="scars"/>
+            <Show when=move || { count.get() < MAX_SCARS }>
+                <button type="button" class="button" on:click=move |_| ctx.draft.update(|d| d.scars.push(ScarDraft::default()))>"Add a scar"</button>
+            </Show>
+        </Show>
+    }
+}
+
+#[component]
+pub fn Transplants() -> impl IntoView {
+    let ctx = expect_context::<FormCtx>();
+    let (has, set_has) = bind!(choice, ctx, has_transplants);
+    let count = Memo::new(move |_| ctx.draft.with(|d| d.transplants.len()));
+    let set_has = Callback::new(move |v: bool| {
+        set_has.run(v);
+        if v && count.get_untracked() == 0 {
+            ctx.draft
+                .update(|d| d.transplants.push(TransplantDraft::default()));
+        }
+    });
+    let rows = move || {
+        (0..count.get())
+            .map(|i| {
+                let (tech, set_tech) = row_choice(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| r.technique, |r| &mut r.technique);
+                let (year, set_year) = row_text(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| &r.year, |r| &mut r.year);
+                let (grafts, set_grafts) = row_text(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| &r.grafts, |r| &mut r.grafts);
+                let (outcome, set_outcome) = row_choice(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| r.outcome, |r| &mut r.outcome);
+                view! {
+                    <section class="card" aria-label=format!("Transplant {}", i + 1)>
+                        <h2>{format!("Transplant {}", i + 1)}</h2>
+                        <RadioGroup path=format!("transplants[{i}].technique") legend="Technique" options=vocab_options(TransplantTechnique::ALL, TransplantTechnique::label) get=tech set=set_tech/>
+                        <TextField path=format!("transplants[{i}].year") label="Year" inputmode="numeric" required=true maxlength=4 get=year set=set_year/>
+                        <TextField path=format!("transplants[{i}].grafts") label="Number of grafts, if known" inputmode="numeric" maxlength=5 get=grafts set=set_grafts/>
+                        <RadioGroup path=format!("transplants[{i}].outcome") legend="How did it turn out?" options=vocab_options(TransplantOutcome::ALL, TransplantOutcome::label) get=outcome set=set_outcome/>
+                        <button type="button" class="button danger" on:click=move |_| ctx.draft.update(|d| { if i < d.transplants.len() { d.transplants.remove(i); } })>
+                            {format!("Remove transplant {}", i + 1)}
+                        </button>
+                    </section>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <RadioGroup path="has_transplants" legend="Have you had a hair transplant?" options=yes_no() get=has set=set_has/>
+        <Show when=move || has.get() == Some(true)>
+            {rows}
+            <p id="f-transplants" tabindex="-1"></p>
+            <super::fields::FieldError path="transplants"/>
+            <Show when=move || { count.get() < MAX_TRANSPLANTS }>
+                <button type="button" class="button" on:click=move |_| ctx.draft.update(|d| d.transplants.push(TransplantDraft::default()))>"Add a transplant"</button>
+            </Show>
+        </Show>
+    }
+}

@@ -1,0 +1,441 @@
+//! The client's intake wizard at `/intake`.
+
+mod about;
+mod consent_step;
+mod done;
+pub mod draft;
+pub mod fields;
+mod history;
+mod medical;
+mod preferences;
+mod review;
+mod signature;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    browser::{self, Receipt, SendError},
+    domain::{CheckContext, ConsentTemplate, FieldErrors},
+};
+use draft::Draft;
+
+const DRAFT_KEY: &str = "stipple.intake.draft";
+const RECEIPT_KEY: &str = "stipple.intake.receipt";
+/// A kiosk tablet forgets everything after this much inactivity.
+const KIOSK_IDLE_MS: u64 = 3 * 60 * 1000;
+/// ...and this long after showing the thank-you page.
+const KIOSK_DONE_MS: u64 = 45 * 1000;
+
+/// A wizard step: its title and the JSON paths whose errors it shows.
+pub struct Step {
+    pub title: &'static str,
+    pub paths: &'static [&'static str],
+}
+
+pub const STEPS: &[Step] = &[
+    Step {
+        title: "About you",
+        paths: &["client", "appointment"],
+    },
+    Step {
+        title: "Hair loss",
+        paths: &["hair_loss"],
+    },
+    Step {
+        title: "Scars",
+        paths: &["has_scars", "scars"],
+    },
+    Step {
+        title: "Previous transplants",
+        paths: &["has_transplants", "transplants"],
+    },
+    Step {
+        title: "Medical screening",
+        paths: &["medical"],
+    },
+    Step {
+        title: "Comfort and pain",
+        paths: &["comfort"],
+    },
+    Step {
+        title: "Lifestyle",
+        paths: &["lifestyle"],
+    },
+    Step {
+        title: "Goals",
+        paths: &["goals"],
+    },
+    Step {
+        title: "Consent",
+        paths: &["consent"],
+    },
+    Step {
+        title: "Signature",
+        paths: &["signature"],
+    },
+    Step {
+        title: "Review",
+        paths: &[],
+    },
+    Step {
+        title: "Done",
+        paths: &[],
+    },
+];
+pub const REVIEW: usize = 10;
+pub const DONE: usize = 11;
+
+/// Shared state of the wizard, handed to every step through context.
+#[derive(Clone, Copy)]
+pub struct FormCtx {
+    pub draft: RwSignal<Draft>,
+    /// Errors on screen: those of fields the client has left, or of the
+    /// step they tried to leave.
+    pub shown: RwSignal<FieldErrors>,
+    pub template: RwSignal<Option<ConsentTemplate>>,
+    pub receipt: RwSignal<Option<Receipt>>,
+    pub kiosk: bool,
+    /// Field paths with their labels, in the order the fields were drawn:
+    /// the error summary lists problems in form order and names the field.
+    pub labels: StoredValue<Vec<(String, String)>>,
+}
+
+impl FormCtx {
+    /// Every problem with the current answers, by the shared rules.
+    pub fn all_errors(&self) -> FieldErrors {
+        let fallback = ConsentTemplate {
+            version: String::new(),
+            clinic_name: String::new(),
+            clauses: Vec::new(),
+            aftercare: Vec::new(),
+        };
+        let today = browser::today();
+        self.template.with_untracked(|t| {
+            let ctx = CheckContext {
+                today,
+                template: t.as_ref().unwrap_or(&fallback),
+            };
+            self.draft.with_untracked(|d| d.check(&ctx).1)
+        })
+    }
+
+    pub fn register(&self, path: &str, label: &str) {
+        self.labels.update_value(|l| {
+            if !l.iter().any(|(p, _)| p == path) {
+                l.push((path.to_string(), label.to_string()));
+            }
+        });
+    }
+
+    /// The shown errors in form order, each with its field's label.
+    pub fn summary(&self) -> Vec<(String, String)> {
+        let labels = self.labels.get_value();
+        let mut items: Vec<(usize, String, String)> = self.shown.with(|e| {
+            e.0.iter()
+                .map(|(path, msgs)| {
+                    let msg = msgs.first().cloned().unwrap_or_default();
+                    match labels.iter().position(|(p, _)| p == path) {
+                        Some(i) => (i, path.clone(), format!("{}: {msg}", labels[i].1)),
+                        None => (usize::MAX, path.clone(), msg),
+                    }
+                })
+                .collect()
+        });
+        items.sort_by_key(|(i, _, _)| *i);
+        items
+            .into_iter()
+            .map(|(_, path, msg)| (path, msg))
+            .collect()
+    }
+
+    /// Shows (or clears) the error of one field, e.g. when it loses focus.
+    pub fn touch(&self, path: &str) {
+        let all = self.all_errors();
+        self.shown.update(|s| {
+            s.0.remove(path);
+            if let Some(m) = all.get(path) {
+                s.0.insert(path.to_string(), m.to_vec());
+            }
+        });
+    }
+
+    /// While an error is shown, keep it current as the client types.
+    pub fn revalidate_if_shown(&self, path: &str) {
+        if self.shown.with_untracked(|s| s.get(path).is_some()) {
+            self.touch(path);
+        }
+    }
+
+    pub fn go(&self, step: usize) {
+        self.shown.set(FieldErrors::default());
+        self.draft.update(|d| d.step = step.min(DONE));
+        browser::scroll_top();
+        browser::focus("step-title");
+    }
+
+    /// Checks the current step; shows its errors and moves focus to the summary.
+    pub fn check_step(&self, step: usize) -> bool {
+        let errors = self.all_errors().under(STEPS[step].paths);
+        let ok = errors.is_empty();
+        self.shown.set(errors);
+        if !ok {
+            browser::focus("error-summary");
+        }
+        ok
+    }
+
+    /// Forgets this client: a fresh draft (kiosk, or after submitting).
+    pub fn reset(&self) {
+        browser::remove(DRAFT_KEY);
+        browser::remove(RECEIPT_KEY);
+        self.receipt.set(None);
+        self.shown.set(FieldErrors::default());
+        self.draft.set(Draft {
+            id: browser::new_id(),
+            ..Draft::default()
+        });
+    }
+}
+
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    let ctx = FormCtx {
+        draft: RwSignal::new(Draft::default()),
+        shown: RwSignal::new(FieldErrors::default()),
+        template: RwSignal::new(None),
+        receipt: RwSignal::new(None),
+        kiosk: browser::query_param("kiosk").as_deref() == Some("1"),
+        labels: StoredValue::new(Vec::new()),
+    };
+    provide_context(ctx);
+    let loaded = RwSignal::new(false);
+
+    // After hydration: restore the draft (or start one) and fetch the template.
+    Effect::new(move |_| {
+        let stored: Option<Draft> = if ctx.kiosk {
+            None
+        } else {
+            browser::load(DRAFT_KEY)
+        };
+        let receipt: Option<Receipt> = if ctx.kiosk {
+            None
+        } else {
+            browser::load(RECEIPT_KEY)
+        };
+        // Sent already and nothing new begun: show the thank-you page again.
+        let after_send = stored.is_none() && receipt.is_some();
+        let mut draft = stored.unwrap_or_default();
+        if draft.id.is_empty() {
+            draft.id = browser::new_id();
+        }
+        if after_send {
+            draft.step = DONE;
+        }
+        if let Some(token) = browser::query_param("invite") {
+            draft.invite_token = Some(token);
+        }
+        ctx.receipt.set(receipt);
+        ctx.draft.set(draft);
+        loaded.set(true);
+        leptos::task::spawn_local(async move {
+            if let Ok(t) = browser::get_json::<ConsentTemplate>("/api/v1/consent-template").await {
+                ctx.template.set(Some(t));
+            }
+        });
+    });
+    // Save on every change, once the stored draft has been read. Once sent,
+    // nothing of the answers stays on the phone.
+    Effect::new(move |_| {
+        let d = ctx.draft.get();
+        if !loaded.get_untracked() || ctx.kiosk {
+            return;
+        }
+        if d.step == DONE {
+            browser::remove(DRAFT_KEY);
+        } else {
+            browser::save(DRAFT_KEY, &d);
+        }
+    });
+    if ctx.kiosk {
+        kiosk_timer(ctx);
+    }
+
+    // A memo: the step re-renders only when it changes, not on every keystroke.
+    let step = Memo::new(move |_| ctx.draft.with(|d| d.step.min(DONE)));
+    let title = move || STEPS[step.get()].title;
+    view! {
+        <Title text=move || format!("{} · Intake", title())/>
+        <main class="page intake" data-loaded=move || loaded.get().to_string()>
+            <header class="brand">
+                <img src="/icons/icon-192.png" alt="" width="40" height="40"/>
+                <span>"Stipple"</span>
+            </header>
+            <Show when=move || step.get() < DONE>
+                <div class="progress">
+                    <p id="progress-label">{move || format!("Step {} of {}", step.get() + 1, DONE)}</p>
+                    <progress max=DONE.to_string() value=move || (step.get() + 1).to_string() aria-labelledby="progress-label"></progress>
+                </div>
+            </Show>
+            <h1 id="step-title" tabindex="-1">{title}</h1>
+            <ErrorSummary/>
+            {move || match step.get() {
+                0 => about::AboutYou().into_any(),
+                1 => about::HairLoss().into_any(),
+                2 => history::Scars().into_any(),
+                3 => history::Transplants().into_any(),
+                4 => medical::Medical().into_any(),
+                5 => preferences::Comfort().into_any(),
+                6 => preferences::Lifestyle().into_any(),
+                7 => preferences::Goals().into_any(),
+                8 => consent_step::ConsentStep().into_any(),
+                9 => signature::SignatureStep().into_any(),
+                REVIEW => review::Review().into_any(),
+                _ => done::Done().into_any(),
+            }}
+            <Show when=move || { step.get() < REVIEW }>
+                <Nav step=step/>
+            </Show>
+        </main>
+    }
+}
+
+/// Back and Next. Next checks the step with the shared rules first.
+#[component]
+fn Nav(step: Memo<usize>) -> impl IntoView {
+    let ctx = expect_context::<FormCtx>();
+    let next = move |_| {
+        let s = step.get_untracked();
+        if ctx.check_step(s) {
+            ctx.go(s + 1);
+        }
+    };
+    view! {
+        <div class="nav">
+            <Show when=move || { step.get() > 0 }>
+                <button type="button" class="button" on:click=move |_| ctx.go(step.get_untracked().saturating_sub(1))>"Back"</button>
+            </Show>
+            <button type="button" class="button primary" id="next" on:click=next>
+                {move || if step.get() + 1 == REVIEW { "Review my answers" } else { "Next" }}
+            </button>
+        </div>
+    }
+}
+
+/// Lists the step's errors with links to each field.
+#[component]
+fn ErrorSummary() -> impl IntoView {
+    let ctx = expect_context::<FormCtx>();
+    let items = move || {
+        ctx.summary()
+            .into_iter()
+            .map(|(path, msg)| (fields::field_id(&path), msg))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <div role="alert" aria-live="assertive">
+            <Show when=move || !ctx.shown.with(|e| e.is_empty())>
+                <div class="error-summary" id="error-summary" tabindex="-1">
+                    <h2>"Please check these answers"</h2>
+                    <ul>
+                        {move || items().into_iter().map(|(id, msg)| {
+                            let target = id.clone();
+                            view! {
+                                <li><a href=format!("#{id}") on:click=move |ev| {
+                                    ev.prevent_default();
+                                    browser::focus(&target);
+                                }>{msg}</a></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Submits the checked draft. On success the draft is forgotten and the
+/// receipt kept so the thank-you page survives a reload.
+pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<String>>) {
+    let errors = ctx.all_errors();
+    if !errors.is_empty() {
+        // Send the client to the first step with a problem.
+        let first = STEPS
+            .iter()
+            .position(|s| !errors.under(s.paths).is_empty())
+            .unwrap_or(0);
+        ctx.go(first);
+        ctx.shown.set(errors.under(STEPS[first].paths));
+        browser::focus("error-summary");
+        return;
+    }
+    let submission = ctx.template.with_untracked(|t| {
+        t.as_ref().map(|t| {
+            let c = CheckContext {
+                today: browser::today(),
+                template: t,
+            };
+            ctx.draft.with_untracked(|d| d.check(&c).0)
+        })
+    });
+    let Some(submission) = submission else {
+        failure.set(Some(
+            "The consent text has not loaded yet. Check your connection and try again.".into(),
+        ));
+        return;
+    };
+    sending.set(true);
+    failure.set(None);
+    leptos::task::spawn_local(async move {
+        let result = browser::post_json::<_, Receipt>("/api/v1/submissions", &submission).await;
+        sending.set(false);
+        match result {
+            Ok(receipt) => {
+                browser::remove(DRAFT_KEY);
+                if !ctx.kiosk {
+                    browser::save(RECEIPT_KEY, &receipt);
+                }
+                ctx.receipt.set(Some(receipt));
+                // A fresh draft (new id) so a later intake is a new submission.
+                ctx.draft.set(Draft { id: browser::new_id(), step: DONE, ..Draft::default() });
+                browser::scroll_top();
+                browser::focus("step-title");
+            }
+            Err(SendError::Network) => failure.set(Some(
+                "We could not reach the clinic. Your answers are saved on this phone — try again when you are online.".into(),
+            )),
+            Err(SendError::Invalid(errors)) => {
+                let first = STEPS.iter().position(|s| !errors.under(s.paths).is_empty()).unwrap_or(0);
+                ctx.go(first);
+                ctx.shown.set(errors.under(STEPS[first].paths));
+                browser::focus("error-summary");
+            }
+            Err(SendError::Refused(message)) => failure.set(Some(message)),
+        }
+    });
+}
+
+/// Kiosk mode: clear everything after inactivity, and soon after "Done".
+fn kiosk_timer(ctx: FormCtx) {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::time::Duration;
+        let handle: StoredValue<Option<leptos::prelude::TimeoutHandle>> = StoredValue::new(None);
+        let arm = move || {
+            if let Some(h) = handle.get_value() {
+                h.clear();
+            }
+            let done = ctx.draft.with_untracked(|d| d.step == DONE);
+            let ms = if done { KIOSK_DONE_MS } else { KIOSK_IDLE_MS };
+            let h = set_timeout_with_handle(move || ctx.reset(), Duration::from_millis(ms)).ok();
+            handle.set_value(h);
+        };
+        // Any change to the answers (or reaching Done) restarts the clock.
+        Effect::new(move |_| {
+            ctx.draft.track();
+            arm();
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ctx, KIOSK_IDLE_MS, KIOSK_DONE_MS);
+}
