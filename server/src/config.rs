@@ -33,6 +33,20 @@ pub struct Settings {
     pub secret_key: Option<String>,
     /// A clinic's own consent template (TOML); the shipped default otherwise.
     pub consent_template: Option<PathBuf>,
+    /// SMTP server; without it mail is written to `data_dir/outbox/`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// First retry delay for mail; doubles with each failed attempt.
+    pub mail_retry_secs: u64,
+    pub paper: Paper,
+    /// The clinic's time zone (IANA name), for signing times in the PDF.
+    pub timezone: chrono_tz::Tz,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    Letter,
 }
 
 impl Settings {
@@ -111,6 +125,61 @@ impl Settings {
             }
         }
         let consent_template = get("STIPPLE_CONSENT_TEMPLATE").map(PathBuf::from);
+        let smtp_url = get("STIPPLE_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(bad(
+                    "STIPPLE_SMTP_URL",
+                    "must start with smtp:// or smtps://",
+                ));
+            }
+        }
+        let mail_from =
+            get("STIPPLE_MAIL_FROM").unwrap_or_else(|| "Stipple <no-reply@localhost>".into());
+        if mail_from.contains(['\r', '\n'])
+            || mail_from.parse::<lettre::message::Mailbox>().is_err()
+        {
+            return Err(bad(
+                "STIPPLE_MAIL_FROM",
+                format!("`{mail_from}` is not an address like Clinic <desk@example.com>"),
+            ));
+        }
+        let mail_retry_secs = match get("STIPPLE_MAIL_RETRY_SECS") {
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=3600).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "STIPPLE_MAIL_RETRY_SECS",
+                        format!("`{v}` is not a number of seconds from 1 to 3600"),
+                    )
+                })?,
+            None => 30,
+        };
+        let paper = match get("STIPPLE_PAPER")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("a4") => Paper::A4,
+            Some("letter") => Paper::Letter,
+            Some(other) => {
+                return Err(bad(
+                    "STIPPLE_PAPER",
+                    format!("`{other}` is not `a4` or `letter`"),
+                ))
+            }
+        };
+        let timezone = match get("STIPPLE_TIMEZONE") {
+            Some(tz) => tz.parse::<chrono_tz::Tz>().map_err(|_| {
+                bad(
+                    "STIPPLE_TIMEZONE",
+                    format!("`{tz}` is not a time zone like Europe/London"),
+                )
+            })?,
+            None => chrono_tz::Tz::UTC,
+        };
         Ok(Self {
             bind,
             data_dir,
@@ -121,6 +190,11 @@ impl Settings {
             max_body_bytes,
             secret_key,
             consent_template,
+            smtp_url,
+            mail_from,
+            mail_retry_secs,
+            paper,
+            timezone,
         })
     }
 
@@ -156,6 +230,11 @@ mod tests {
             ("STIPPLE_LOG_FORMAT", "xml"),
             ("STIPPLE_MAX_BODY_BYTES", "12"),
             ("STIPPLE_SECRET_KEY", "short"),
+            ("STIPPLE_SMTP_URL", "http://mail"),
+            ("STIPPLE_MAIL_FROM", "no address"),
+            ("STIPPLE_MAIL_RETRY_SECS", "0"),
+            ("STIPPLE_PAPER", "a3"),
+            ("STIPPLE_TIMEZONE", "Mars/Olympus"),
         ] {
             let err = Settings::from_vars(&vars(&[(k, v)])).unwrap_err();
             assert_eq!(err.var, k);

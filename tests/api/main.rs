@@ -3,3 +3,4 @@
 
 mod foundation;
 mod submissions;
+mod templates;

@@ -512,3 +512,31 @@ fn committed_fixture_matches_the_shared_contract() {
         "tests/fixtures/intake-v1.json drifted from the contract"
     );
 }
+
+db_test!(submission_keeps_the_exact_text_it_signed, |app| {
+    let res = app.post_submission(&fixture()).await;
+    assert_eq!(res.status(), 201);
+    let template: Value = app
+        .get("/api/v1/consent-template")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let db = app.db().await;
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT template_content FROM submission",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: Value = match row.try_get::<Value>("", "template_content") {
+        Ok(v) => v,
+        Err(_) => {
+            serde_json::from_str(&row.try_get::<String>("", "template_content").unwrap()).unwrap()
+        }
+    };
+    assert_eq!(stored, template);
+});

@@ -103,10 +103,11 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
         "the error summary",
     )
     .await;
-    assert_eq!(
-        b.js("return document.activeElement.id").await,
-        "error-summary"
-    );
+    b.wait_js(
+        "document.activeElement.id === 'f-client-full_name'",
+        "focus on the first field with an error",
+    )
+    .await;
     let name = b
         .client
         .find(Locator::Id("f-client-full_name"))

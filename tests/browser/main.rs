@@ -2,4 +2,5 @@
 //! server. They need the site built (`scripts/build.sh`) and chromedriver.
 
 mod intake;
+mod kiosk;
 mod landing;

@@ -97,10 +97,15 @@ impl Browser {
         path
     }
 
-    /// Polls a JavaScript expression until it is truthy.
+    /// Polls a JavaScript expression until it is truthy (10 s at most).
     pub async fn wait_js(&self, expr: &str, what: &str) -> serde_json::Value {
+        self.wait_js_for(expr, what, Duration::from_secs(10)).await
+    }
+
+    pub async fn wait_js_for(&self, expr: &str, what: &str, limit: Duration) -> serde_json::Value {
         let script = format!("return ({expr});");
-        for _ in 0..200 {
+        let tries = (limit.as_millis() / 50).max(1);
+        for _ in 0..tries {
             if let Ok(v) = self.client.execute(&script, vec![]).await {
                 if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
                     return v;

@@ -1,5 +1,6 @@
 //! The intake model and its rules, shared by browser (wasm32) and server.
 
+pub mod answers;
 pub mod errors;
 pub mod names;
 pub mod parse;

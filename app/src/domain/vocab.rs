@@ -3,6 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A closed vocabulary: wire names and the words a client reads.
+pub trait Vocab: Copy + PartialEq + Send + Sync + 'static {
+    fn all() -> &'static [Self];
+    fn as_str(self) -> &'static str;
+    fn label(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self>;
+}
+
 /// Declares a vocabulary enum with its wire names and the words a client reads.
 macro_rules! vocab {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal : $label:literal),+ $(,)? }) => {
@@ -27,6 +35,13 @@ macro_rules! vocab {
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($wire => Some($name::$variant),)+ _ => None }
             }
+        }
+
+        impl Vocab for $name {
+            fn all() -> &'static [Self] { Self::ALL }
+            fn as_str(self) -> &'static str { $name::as_str(self) }
+            fn label(self) -> &'static str { $name::label(self) }
+            fn parse(s: &str) -> Option<Self> { $name::parse(s) }
         }
 
         impl std::fmt::Display for $name {

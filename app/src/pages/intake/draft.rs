@@ -16,6 +16,30 @@ pub enum Pattern {
     Unsure,
 }
 
+/// The pattern question is the wizard's own: it decides which scale to ask.
+impl Vocab for Pattern {
+    fn all() -> &'static [Self] {
+        &[Pattern::Male, Pattern::Female, Pattern::Unsure]
+    }
+    fn as_str(self) -> &'static str {
+        match self {
+            Pattern::Male => "male",
+            Pattern::Female => "female",
+            Pattern::Unsure => "unsure",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Pattern::Male => "Male pattern (receding hairline, crown)",
+            Pattern::Female => "Female pattern (thinning on top)",
+            Pattern::Unsure => "Not sure",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Self::all().iter().copied().find(|p| p.as_str() == s)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {

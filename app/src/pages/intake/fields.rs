@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::{draft::Draft, FormCtx};
+use crate::domain::vocab::Vocab;
 
 /// The element id for a JSON path: `scars[0].size_cm` → `f-scars-0-size_cm`.
 pub fn field_id(path: &str) -> String {
@@ -130,19 +131,21 @@ pub fn TextField(
     }
 }
 
+/// Choices as (wire value, label). Controls work on strings so one copy of
+/// each control serves every vocabulary (generic controls would be compiled
+/// once per type, which costs the phone download size).
+pub type Options = Vec<(String, String)>;
+
 /// A group of radio buttons for one choice (`None` until chosen).
 #[component]
-pub fn RadioGroup<T>(
+pub fn RadioGroup(
     #[prop(into)] path: String,
     #[prop(into)] legend: String,
     #[prop(optional, into)] hint: Option<String>,
-    options: Vec<(T, String)>,
-    get: Signal<Option<T>>,
-    set: Callback<T>,
-) -> impl IntoView
-where
-    T: Copy + PartialEq + Send + Sync + 'static,
-{
+    options: Options,
+    get: Signal<Option<String>>,
+    set: Callback<String>,
+) -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
     ctx.register(&path, &legend);
     let id = field_id(&path);
@@ -158,15 +161,17 @@ where
         .map(|(i, (value, label))| {
             let input_id = format!("{id}-{i}");
             let p = path.clone();
+            let v1 = value.clone();
             view! {
                 <label class="choice" for=input_id.clone()>
                     <input
                         type="radio"
                         id=input_id.clone()
                         name=name.clone()
-                        prop:checked=move || get.get() == Some(value)
+                        value=value.clone()
+                        prop:checked=move || get.with(|g| g.as_deref() == Some(v1.as_str()))
                         on:change=move |_| {
-                            set.run(value);
+                            set.run(value.clone());
                             ctx.touch(&p);
                         }
                     />
@@ -190,31 +195,34 @@ where
 pub fn YesNoField(#[prop(into)] path: String, #[prop(into)] legend: String) -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
     let key = path.clone();
-    let get = Signal::derive(move || ctx.draft.with(|d| d.yes_no(&key)));
+    let get = Signal::derive(move || ctx.draft.with(|d| d.yes_no(&key)).map(yes_no_str));
     let key = path.clone();
-    let set = Callback::new(move |v: bool| {
+    let set = Callback::new(move |v: String| {
         ctx.draft.update(|d| {
-            d.yes_no.0.insert(key.clone(), v);
+            d.yes_no.0.insert(key.clone(), v == "yes");
         })
     });
-    view! {
-        <RadioGroup path=path legend=legend options=vec![(true, "Yes".to_string()), (false, "No".to_string())] get=get set=set/>
-    }
+    view! { <RadioGroup path=path legend=legend options=yes_no_options() get=get set=set/> }
+}
+
+pub fn yes_no_str(v: bool) -> String {
+    if v { "yes" } else { "no" }.to_string()
+}
+
+pub fn yes_no_options() -> Options {
+    vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())]
 }
 
 /// Check boxes for a set of values.
 #[component]
-pub fn CheckboxGroup<T>(
+pub fn CheckboxGroup(
     #[prop(into)] path: String,
     #[prop(into)] legend: String,
     #[prop(optional, into)] hint: Option<String>,
-    options: Vec<(T, String)>,
-    get: Signal<Vec<T>>,
-    set: Callback<Vec<T>>,
-) -> impl IntoView
-where
-    T: Copy + PartialEq + Send + Sync + 'static,
-{
+    options: Options,
+    get: Signal<Vec<String>>,
+    set: Callback<Vec<String>>,
+) -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
     ctx.register(&path, &legend);
     let id = field_id(&path);
@@ -229,18 +237,20 @@ where
         .map(|(i, (value, label))| {
             let input_id = format!("{id}-{i}");
             let p = path.clone();
+            let v1 = value.clone();
             view! {
                 <label class="choice" for=input_id.clone()>
                     <input
                         type="checkbox"
                         id=input_id.clone()
-                        prop:checked=move || get.with(|v| v.contains(&value))
+                        value=value.clone()
+                        prop:checked=move || get.with(|v| v.contains(&v1))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             let mut list = get.get_untracked();
                             list.retain(|x| *x != value);
                             if on {
-                                list.push(value);
+                                list.push(value.clone());
                             }
                             set.run(list);
                             ctx.revalidate_if_shown(&p);
@@ -272,25 +282,57 @@ pub fn text(
     (read, write)
 }
 
-/// Binds an `Option<T>` choice of the draft.
-pub fn choice<T: Copy + Send + Sync + 'static>(
+/// Binds a vocabulary choice of the draft as its wire string.
+pub fn choice<T: Vocab>(
     ctx: FormCtx,
     get: fn(&Draft) -> &Option<T>,
     get_mut: fn(&mut Draft) -> &mut Option<T>,
-) -> (Signal<Option<T>>, Callback<T>) {
-    let read = Signal::derive(move || ctx.draft.with(|d| *get(d)));
-    let write = Callback::new(move |v: T| ctx.draft.update(|d| *get_mut(d) = Some(v)));
+) -> (Signal<Option<String>>, Callback<String>) {
+    let read = Signal::derive(move || ctx.draft.with(|d| get(d).map(|v| v.as_str().to_string())));
+    let write = Callback::new(move |v: String| ctx.draft.update(|d| *get_mut(d) = T::parse(&v)));
     (read, write)
 }
 
-/// Binds a `Vec<T>` of the draft.
-pub fn list<T: Clone + Send + Sync + 'static>(
+/// Binds a yes/no answer of the draft.
+pub fn yes_no(
+    ctx: FormCtx,
+    get: fn(&Draft) -> &Option<bool>,
+    get_mut: fn(&mut Draft) -> &mut Option<bool>,
+) -> (Signal<Option<String>>, Callback<String>) {
+    let read = Signal::derive(move || ctx.draft.with(|d| get(d).map(yes_no_str)));
+    let write =
+        Callback::new(move |v: String| ctx.draft.update(|d| *get_mut(d) = Some(v == "yes")));
+    (read, write)
+}
+
+/// Binds a set of vocabulary values of the draft as wire strings.
+pub fn list<T: Vocab>(
     ctx: FormCtx,
     get: fn(&Draft) -> &Vec<T>,
     get_mut: fn(&mut Draft) -> &mut Vec<T>,
-) -> (Signal<Vec<T>>, Callback<Vec<T>>) {
-    let read = Signal::derive(move || ctx.draft.with(|d| get(d).clone()));
-    let write = Callback::new(move |v: Vec<T>| ctx.draft.update(|d| *get_mut(d) = v));
+) -> (Signal<Vec<String>>, Callback<Vec<String>>) {
+    let read = Signal::derive(move || {
+        ctx.draft
+            .with(|d| get(d).iter().map(|v| v.as_str().to_string()).collect())
+    });
+    let write = Callback::new(move |v: Vec<String>| {
+        ctx.draft
+            .update(|d| *get_mut(d) = v.iter().filter_map(|s| T::parse(s)).collect())
+    });
+    (read, write)
+}
+
+/// Binds a number kept as text in the draft to a set of radio choices.
+pub fn number_choice(
+    ctx: FormCtx,
+    get: fn(&Draft) -> &String,
+    get_mut: fn(&mut Draft) -> &mut String,
+) -> (Signal<Option<String>>, Callback<String>) {
+    let read = Signal::derive(move || {
+        ctx.draft
+            .with(|d| Some(get(d).clone()).filter(|s| !s.is_empty()))
+    });
+    let write = Callback::new(move |v: String| ctx.draft.update(|d| *get_mut(d) = v));
     (read, write)
 }
 
@@ -303,6 +345,9 @@ macro_rules! bind {
 }
 
 /// Options for a vocabulary: every value with its label.
-pub fn vocab_options<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<(T, String)> {
-    all.iter().map(|v| (*v, label(*v).to_string())).collect()
+pub fn vocab_options<T: Vocab>() -> Options {
+    T::all()
+        .iter()
+        .map(|v| (v.as_str().to_string(), v.label().to_string()))
+        .collect()
 }

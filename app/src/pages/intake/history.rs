@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{
     draft::{ScarDraft, TransplantDraft},
-    fields::{vocab_options, RadioGroup, TextField},
+    fields::{vocab_options, yes_no_options, yes_no_str, RadioGroup, TextField},
     FormCtx,
 };
 use crate::{
@@ -35,6 +35,8 @@ fn row_text<R: 'static>(
     (read, write)
 }
 
+/// Read/write one choice of row `i`, as its wire string (`to`/`from` convert).
+#[allow(clippy::too_many_arguments)]
 fn row_choice<R: 'static, T: Copy + Send + Sync + 'static>(
     ctx: FormCtx,
     i: usize,
@@ -42,49 +44,56 @@ fn row_choice<R: 'static, T: Copy + Send + Sync + 'static>(
     rows_mut: fn(&mut super::Draft) -> &mut Vec<R>,
     get: fn(&R) -> Option<T>,
     get_mut: fn(&mut R) -> &mut Option<T>,
-) -> (Signal<Option<T>>, Callback<T>) {
-    let read = Signal::derive(move || ctx.draft.with(|d| rows(d).get(i).and_then(get)));
-    let write = Callback::new(move |v: T| {
+    to: fn(T) -> String,
+    from: fn(&str) -> Option<T>,
+) -> (Signal<Option<String>>, Callback<String>) {
+    let read = Signal::derive(move || ctx.draft.with(|d| rows(d).get(i).and_then(get).map(to)));
+    let write = Callback::new(move |v: String| {
         ctx.draft.update(|d| {
             if let Some(r) = rows_mut(d).get_mut(i) {
-                *get_mut(r) = Some(v);
+                *get_mut(r) = from(&v);
             }
         })
     });
     (read, write)
 }
 
-fn yes_no() -> Vec<(bool, String)> {
-    vec![(true, "Yes".to_string()), (false, "No".to_string())]
+fn wire<T: Vocab>(v: T) -> String {
+    v.as_str().to_string()
+}
+
+fn yes_no_from(s: &str) -> Option<bool> {
+    Some(s == "yes")
 }
 
 #[component]
 pub fn Scars() -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
-    let (has, set_has) = bind!(choice, ctx, has_scars);
+    let (has, set_has) = bind!(yes_no, ctx, has_scars);
     let count = Memo::new(move |_| ctx.draft.with(|d| d.scars.len()));
-    let set_has = Callback::new(move |v: bool| {
+    let set_has = Callback::new(move |v: String| {
+        let yes = v == "yes";
         set_has.run(v);
-        if v && count.get_untracked() == 0 {
+        if yes && count.get_untracked() == 0 {
             ctx.draft.update(|d| d.scars.push(ScarDraft::default()));
         }
     });
     let rows = move || {
         (0..count.get())
             .map(|i| {
-                let (kind, set_kind) = row_choice(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| r.kind, |r| &mut r.kind);
+                let (kind, set_kind) = row_choice(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| r.kind, |r| &mut r.kind, wire, ScarKind::parse);
                 let (loc, set_loc) = row_text(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| &r.location, |r| &mut r.location);
                 let (size, set_size) = row_text(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| &r.size_cm, |r| &mut r.size_cm);
                 let (age, set_age) = row_text(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| &r.age_months, |r| &mut r.age_months);
-                let (cam, set_cam) = row_choice(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| r.camouflage_wanted, |r| &mut r.camouflage_wanted);
+                let (cam, set_cam) = row_choice(ctx, i, |d| &d.scars, |d| &mut d.scars, |r| r.camouflage_wanted, |r| &mut r.camouflage_wanted, yes_no_str, yes_no_from);
                 view! {
                     <section class="card" aria-label=format!("Scar {}", i + 1)>
                         <h2>{format!("Scar {}", i + 1)}</h2>
-                        <RadioGroup path=format!("scars[{i}].kind") legend="Kind of scar" options=vocab_options(ScarKind::ALL, ScarKind::label) get=kind set=set_kind/>
+                        <RadioGroup path=format!("scars[{i}].kind") legend="Kind of scar" options={vocab_options::<ScarKind>()} get=kind set=set_kind/>
                         <TextField path=format!("scars[{i}].location") label="Where is it?" required=true maxlength=200 get=loc set=set_loc/>
                         <TextField path=format!("scars[{i}].size_cm") label="Roughly how long, in cm?" inputmode="decimal" required=true maxlength=5 get=size set=set_size/>
                         <TextField path=format!("scars[{i}].age_months") label="How old is it, in months?" hint="Scars must be fully healed, usually 6 months or more." inputmode="numeric" required=true maxlength=4 get=age set=set_age/>
-                        <RadioGroup path=format!("scars[{i}].camouflage_wanted") legend="Would you like it camouflaged?" options=yes_no() get=cam set=set_cam/>
+                        <RadioGroup path=format!("scars[{i}].camouflage_wanted") legend="Would you like it camouflaged?" options=yes_no_options() get=cam set=set_cam/>
                         <button type="button" class="button danger" on:click=move |_| ctx.draft.update(|d| { if i < d.scars.len() { d.scars.remove(i); } })>
                             {format!("Remove scar {}", i + 1)}
                         </button>
@@ -94,8 +103,8 @@ pub fn Scars() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <RadioGroup path="has_scars" legend="Do you have scars on your scalp?" options=yes_no() get=has set=set_has/>
-        <Show when=move || has.get() == Some(true)>
+        <RadioGroup path="has_scars" legend="Do you have scars on your scalp?" options=yes_no_options() get=has set=set_has/>
+        <Show when=move || has.get().as_deref() == Some("yes")>
             {rows}
             <p id="f-scars" tabindex="-1"></p>
             <super::fields::FieldError path="scars"/>
@@ -109,11 +118,12 @@ pub fn Scars() -> impl IntoView {
 #[component]
 pub fn Transplants() -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
-    let (has, set_has) = bind!(choice, ctx, has_transplants);
+    let (has, set_has) = bind!(yes_no, ctx, has_transplants);
     let count = Memo::new(move |_| ctx.draft.with(|d| d.transplants.len()));
-    let set_has = Callback::new(move |v: bool| {
+    let set_has = Callback::new(move |v: String| {
+        let yes = v == "yes";
         set_has.run(v);
-        if v && count.get_untracked() == 0 {
+        if yes && count.get_untracked() == 0 {
             ctx.draft
                 .update(|d| d.transplants.push(TransplantDraft::default()));
         }
@@ -121,17 +131,17 @@ pub fn Transplants() -> impl IntoView {
     let rows = move || {
         (0..count.get())
             .map(|i| {
-                let (tech, set_tech) = row_choice(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| r.technique, |r| &mut r.technique);
+                let (tech, set_tech) = row_choice(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| r.technique, |r| &mut r.technique, wire, TransplantTechnique::parse);
                 let (year, set_year) = row_text(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| &r.year, |r| &mut r.year);
                 let (grafts, set_grafts) = row_text(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| &r.grafts, |r| &mut r.grafts);
-                let (outcome, set_outcome) = row_choice(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| r.outcome, |r| &mut r.outcome);
+                let (outcome, set_outcome) = row_choice(ctx, i, |d| &d.transplants, |d| &mut d.transplants, |r| r.outcome, |r| &mut r.outcome, wire, TransplantOutcome::parse);
                 view! {
                     <section class="card" aria-label=format!("Transplant {}", i + 1)>
                         <h2>{format!("Transplant {}", i + 1)}</h2>
-                        <RadioGroup path=format!("transplants[{i}].technique") legend="Technique" options=vocab_options(TransplantTechnique::ALL, TransplantTechnique::label) get=tech set=set_tech/>
+                        <RadioGroup path=format!("transplants[{i}].technique") legend="Technique" options={vocab_options::<TransplantTechnique>()} get=tech set=set_tech/>
                         <TextField path=format!("transplants[{i}].year") label="Year" inputmode="numeric" required=true maxlength=4 get=year set=set_year/>
                         <TextField path=format!("transplants[{i}].grafts") label="Number of grafts, if known" inputmode="numeric" maxlength=5 get=grafts set=set_grafts/>
-                        <RadioGroup path=format!("transplants[{i}].outcome") legend="How did it turn out?" options=vocab_options(TransplantOutcome::ALL, TransplantOutcome::label) get=outcome set=set_outcome/>
+                        <RadioGroup path=format!("transplants[{i}].outcome") legend="How did it turn out?" options={vocab_options::<TransplantOutcome>()} get=outcome set=set_outcome/>
                         <button type="button" class="button danger" on:click=move |_| ctx.draft.update(|d| { if i < d.transplants.len() { d.transplants.remove(i); } })>
                             {format!("Remove transplant {}", i + 1)}
                         </button>
@@ -141,8 +151,8 @@ pub fn Transplants() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <RadioGroup path="has_transplants" legend="Have you had a hair transplant?" options=yes_no() get=has set=set_has/>
-        <Show when=move || has.get() == Some(true)>
+        <RadioGroup path="has_transplants" legend="Have you had a hair transplant?" options=yes_no_options() get=has set=set_has/>
+        <Show when=move || has.get().as_deref() == Some("yes")>
             {rows}
             <p id="f-transplants" tabindex="-1"></p>
             <super::fields::FieldError path="transplants"/>

@@ -19,12 +19,12 @@ pub fn Medical() -> impl IntoView {
     let (meds, set_meds) = bind!(text, ctx, medications);
     view! {
         <p>"Your practitioner reads these answers before your visit to plan a safe treatment. They are kept confidential."</p>
-        <CheckboxGroup path="medical.allergies" legend="Are you allergic to any of these?" hint="Leave empty if none." options=vocab_options(Allergy::ALL, Allergy::label) get=allergies set=set_allergies/>
+        <CheckboxGroup path="medical.allergies" legend="Are you allergic to any of these?" hint="Leave empty if none." options={vocab_options::<Allergy>()} get=allergies set=set_allergies/>
         <Show when=move || !allergies.with(Vec::is_empty)>
             <TextField path="medical.allergy_details" label="What do you react to, and how?" required=true multiline=true maxlength=1000 get=details set=set_details/>
         </Show>
-        <CheckboxGroup path="medical.skin_conditions" legend="Do you have any of these on your scalp?" hint="Leave empty if none." options=vocab_options(SkinCondition::ALL, SkinCondition::label) get=skin set=set_skin/>
-        <Show when=move || skin.with(|s| s.contains(&SkinCondition::Other))>
+        <CheckboxGroup path="medical.skin_conditions" legend="Do you have any of these on your scalp?" hint="Leave empty if none." options={vocab_options::<SkinCondition>()} get=skin set=set_skin/>
+        <Show when=move || skin.with(|s| s.iter().any(|v| v == SkinCondition::Other.as_str()))>
             <TextField path="medical.skin_condition_other" label="What is the other condition?" required=true maxlength=500 get=skin_other set=set_skin_other/>
         </Show>
         {MEDICAL_QUESTIONS.iter().map(|(path, q)| view! { <YesNoField path=*path legend=*q/> }).collect_view()}

@@ -22,7 +22,8 @@ use draft::Draft;
 
 const DRAFT_KEY: &str = "stipple.intake.draft";
 const RECEIPT_KEY: &str = "stipple.intake.receipt";
-/// A kiosk tablet forgets everything after this much inactivity.
+/// A kiosk tablet forgets everything after this much inactivity, unless the
+/// clinic's kiosk link sets `idle=<seconds>` (10 … 3600).
 const KIOSK_IDLE_MS: u64 = 3 * 60 * 1000;
 /// ...and this long after showing the thank-you page.
 const KIOSK_DONE_MS: u64 = 45 * 1000;
@@ -174,15 +175,20 @@ impl FormCtx {
         browser::focus("step-title");
     }
 
-    /// Checks the current step; shows its errors and moves focus to the summary.
+    /// Checks the current step; shows its errors and moves focus to the first.
     pub fn check_step(&self, step: usize) -> bool {
         let errors = self.all_errors().under(STEPS[step].paths);
         let ok = errors.is_empty();
-        self.shown.set(errors);
-        if !ok {
-            browser::focus("error-summary");
-        }
+        self.show(errors);
         ok
+    }
+
+    /// Shows errors (the summary is announced) and focuses the first field.
+    pub fn show(&self, errors: FieldErrors) {
+        self.shown.set(errors);
+        if let Some((path, _)) = self.summary().first() {
+            browser::focus(&fields::field_id(path));
+        }
     }
 
     /// Forgets this client: a fresh draft (kiosk, or after submitting).
@@ -365,8 +371,7 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<St
             .position(|s| !errors.under(s.paths).is_empty())
             .unwrap_or(0);
         ctx.go(first);
-        ctx.shown.set(errors.under(STEPS[first].paths));
-        browser::focus("error-summary");
+        ctx.show(errors.under(STEPS[first].paths));
         return;
     }
     let submission = ctx.template.with_untracked(|t| {
@@ -407,8 +412,7 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<St
             Err(SendError::Invalid(errors)) => {
                 let first = STEPS.iter().position(|s| !errors.under(s.paths).is_empty()).unwrap_or(0);
                 ctx.go(first);
-                ctx.shown.set(errors.under(STEPS[first].paths));
-                browser::focus("error-summary");
+                ctx.show(errors.under(STEPS[first].paths));
             }
             Err(SendError::Refused(message)) => failure.set(Some(message)),
         }
@@ -426,7 +430,12 @@ fn kiosk_timer(ctx: FormCtx) {
                 h.clear();
             }
             let done = ctx.draft.with_untracked(|d| d.step == DONE);
-            let ms = if done { KIOSK_DONE_MS } else { KIOSK_IDLE_MS };
+            let idle = browser::query_param("idle")
+                .and_then(|s| s.parse::<u64>().ok())
+                .filter(|s| (10..=3600).contains(s))
+                .map(|s| s * 1000)
+                .unwrap_or(KIOSK_IDLE_MS);
+            let ms = if done { KIOSK_DONE_MS.min(idle) } else { idle };
             let h = set_timeout_with_handle(move || ctx.reset(), Duration::from_millis(ms)).ok();
             handle.set_value(h);
         };

@@ -12,8 +12,8 @@ use crate::{bind, domain::vocab::*};
 #[component]
 pub fn Comfort() -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
-    let (pain, set_pain) = bind!(text, ctx, pain_tolerance);
-    let options: Vec<(u8, String)> = (0..=10)
+    let (pain, set_pain) = bind!(number_choice, ctx, pain_tolerance);
+    let options: Vec<(String, String)> = (0..=10)
         .map(|n| {
             let label = match n {
                 0 => "0 — I barely feel pain".to_string(),
@@ -21,13 +21,12 @@ pub fn Comfort() -> impl IntoView {
                 10 => "10 — I am very sensitive".to_string(),
                 n => n.to_string(),
             };
-            (n, label)
+            (n.to_string(), label)
         })
         .collect();
-    let get = Signal::derive(move || pain.get().parse::<u8>().ok());
     view! {
         <p>"Most clients feel a scratching or buzzing sensation. Numbing cream is usually applied first."</p>
-        <RadioGroup path="comfort.pain_tolerance" legend="How sensitive are you to pain?" hint="0 is not sensitive at all, 10 is very sensitive." options=options get=get set=Callback::new(move |n: u8| set_pain.run(n.to_string()))/>
+        <RadioGroup path="comfort.pain_tolerance" legend="How sensitive are you to pain?" hint="0 is not sensitive at all, 10 is very sensitive." options=options get=pain set=set_pain/>
         {COMFORT_QUESTIONS.iter().map(|(path, q)| view! { <YesNoField path=*path legend=*q/> }).collect_view()}
     }
 }
@@ -40,10 +39,10 @@ pub fn Lifestyle() -> impl IntoView {
     let (style, set_style) = bind!(choice, ctx, hair_style);
     view! {
         <p>"These affect how long your results last."</p>
-        <RadioGroup path="lifestyle.sun_exposure" legend="How much sun does your scalp get?" options=vocab_options(SunExposure::ALL, SunExposure::label) get=sun set=set_sun/>
+        <RadioGroup path="lifestyle.sun_exposure" legend="How much sun does your scalp get?" options={vocab_options::<SunExposure>()} get=sun set=set_sun/>
         {LIFESTYLE_QUESTIONS.iter().map(|(path, q)| view! { <YesNoField path=*path legend=*q/> }).collect_view()}
-        <RadioGroup path="lifestyle.scalp_type" legend="Your scalp is usually" options=vocab_options(ScalpType::ALL, ScalpType::label) get=scalp set=set_scalp/>
-        <RadioGroup path="lifestyle.hair_style" legend="How do you keep your hair?" options=vocab_options(HairStyle::ALL, HairStyle::label) get=style set=set_style/>
+        <RadioGroup path="lifestyle.scalp_type" legend="Your scalp is usually" options={vocab_options::<ScalpType>()} get=scalp set=set_scalp/>
+        <RadioGroup path="lifestyle.hair_style" legend="How do you keep your hair?" options={vocab_options::<HairStyle>()} get=style set=set_style/>
     }
 }
 
@@ -55,8 +54,8 @@ pub fn Goals() -> impl IntoView {
     let (colour, set_colour) = bind!(text, ctx, natural_hair_colour);
     let (notes, set_notes) = bind!(text, ctx, notes);
     view! {
-        <RadioGroup path="goals.hairline_style" legend="Hairline you would like" options=vocab_options(HairlineStyle::ALL, HairlineStyle::label) get=line set=set_line/>
-        <RadioGroup path="goals.density" legend="Density you would like" options=vocab_options(Density::ALL, Density::label) get=density set=set_density/>
+        <RadioGroup path="goals.hairline_style" legend="Hairline you would like" options={vocab_options::<HairlineStyle>()} get=line set=set_line/>
+        <RadioGroup path="goals.density" legend="Density you would like" options={vocab_options::<Density>()} get=density set=set_density/>
         <TextField path="goals.natural_hair_colour" label="Your natural hair colour" autocomplete="off" maxlength=60 get=colour set=set_colour/>
         <TextField path="goals.notes" label="Anything else about the look you want?" multiline=true maxlength=2000 get=notes set=set_notes/>
     }
