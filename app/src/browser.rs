@@ -68,6 +68,14 @@ mod imp {
             .unwrap_or_default()
     }
 
+    /// The current time as RFC 3339 (the device's clock).
+    pub fn now_rfc3339() -> String {
+        js_sys::Date::new_0()
+            .to_iso_string()
+            .as_string()
+            .unwrap_or_default()
+    }
+
     pub fn today() -> NaiveDate {
         let d = js_sys::Date::new_0();
         NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
@@ -180,6 +188,9 @@ mod imp {
     }
     pub fn today() -> NaiveDate {
         NaiveDate::default()
+    }
+    pub fn now_rfc3339() -> String {
+        String::new()
     }
     pub fn focus(_id: &str) {}
     pub fn scroll_top() {}

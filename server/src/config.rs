@@ -43,11 +43,7 @@ pub struct Settings {
     pub timezone: chrono_tz::Tz,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Paper {
-    A4,
-    Letter,
-}
+pub use crate::consent_pdf::Paper;
 
 impl Settings {
     pub fn from_env() -> Result<Self, ConfigError> {

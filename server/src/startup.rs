@@ -10,7 +10,13 @@ use sea_orm::DatabaseConnection;
 
 use std::sync::Arc;
 
-use crate::{config::Settings, consent::Templates, db, http, secret::SecretKey};
+use crate::{
+    config::Settings,
+    consent::Templates,
+    db, http,
+    mail::{MailSender, Transport},
+    secret::SecretKey,
+};
 
 /// What every handler may need, shared across workers.
 #[derive(Clone)]
@@ -19,6 +25,7 @@ pub struct AppState {
     pub settings: Settings,
     pub secret: SecretKey,
     pub templates: Arc<Templates>,
+    pub mail: MailSender,
 }
 
 pub struct Application {
@@ -33,6 +40,22 @@ impl Application {
         let secret = SecretKey::load(settings.secret_key.as_deref(), &settings.data_dir)?;
         let templates =
             Arc::new(Templates::load(&conn, settings.consent_template.as_deref()).await?);
+        let transport = Transport::from_settings(
+            settings.smtp_url.as_deref(),
+            settings.data_dir.join("outbox"),
+        )?;
+        let from = settings
+            .mail_from
+            .parse()
+            .map_err(|_| anyhow::anyhow!("STIPPLE_MAIL_FROM is not a valid address"))?;
+        let mail = MailSender::new(
+            conn.clone(),
+            transport,
+            from,
+            std::time::Duration::from_secs(settings.mail_retry_secs),
+        );
+        // Sends queued mail for as long as the server runs.
+        tokio::spawn(mail.clone().run());
         let listener = TcpListener::bind(settings.bind).map_err(|e| {
             anyhow::anyhow!("cannot listen on {} (STIPPLE_BIND): {e}", settings.bind)
         })?;
@@ -42,6 +65,7 @@ impl Application {
             settings,
             secret,
             templates,
+            mail,
         };
         let server = run(listener, state)?;
         Ok(Self { address, server })

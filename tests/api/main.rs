@@ -1,6 +1,8 @@
 //! API tests against the real server: each runs on SQLite and, with
 //! `TEST_DATABASE_URL`, on PostgreSQL.
 
+mod consent_pdf;
 mod foundation;
+mod mail;
 mod submissions;
 mod templates;

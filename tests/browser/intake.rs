@@ -476,10 +476,15 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
     for v in [&mut expected, &mut stored.clone()] {
         v.as_object_mut().unwrap().remove("id");
         v.as_object_mut().unwrap().remove("signature");
+        v.as_object_mut().unwrap().remove("opened_at");
     }
     let mut got = stored.clone();
     got.as_object_mut().unwrap().remove("id");
     got.as_object_mut().unwrap().remove("signature");
+    assert!(
+        got.as_object_mut().unwrap().remove("opened_at").is_some(),
+        "the wizard records when it was opened"
+    );
     assert_eq!(got, expected, "\n got: {got}\nwant: {expected}");
     assert_eq!(stored["signature"]["typed_name"], "zoe o'brien");
     assert_eq!(stored["signature"]["strokes"].as_array().unwrap().len(), 3);

@@ -10,6 +10,7 @@ use stipple_server::{config::Settings, startup::Application};
 use tempfile::TempDir;
 
 pub mod browser;
+pub mod smtp;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -173,6 +174,42 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// Stores the fixture (with a fresh id unless given) and returns (id, token).
+    pub async fn submit(&self, body: &Value) -> (String, String) {
+        let res = self.post_submission(body).await;
+        let status = res.status();
+        let json: Value = res.json().await.unwrap();
+        assert!(status == 201 || status == 200, "{status}: {json}");
+        (
+            json["id"].as_str().unwrap().to_string(),
+            json["receipt_token"].as_str().unwrap().to_string(),
+        )
+    }
+
+    pub async fn consent_pdf(&self, id: &str, token: &str) -> reqwest::Response {
+        self.api
+            .get(self.url(&format!("/api/v1/submissions/{id}/consent.pdf")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Polls `check` every 100 ms for up to `secs` seconds.
+    pub async fn eventually<F, Fut>(&self, secs: u64, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        for _ in 0..secs * 10 {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("timed out waiting for {what}");
     }
 
     /// Direct database access, for checking what was stored.

@@ -4,7 +4,7 @@ use serde_json::json;
 use stipple_app::domain::{parse_submission, CheckContext, FieldErrors, ParseError};
 use uuid::Uuid;
 
-use super::service::{self, Evidence, Stored};
+use super::service::{self, Evidence, StoreError, Stored};
 use crate::{
     http::{api_error::ApiError, body},
     startup::AppState,
@@ -13,7 +13,12 @@ use crate::{
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/consent-template", web::get().to(consent_template))
         .route("/api/v1/submissions", web::post().to(create_submission))
-        .route("/api/v1/submissions/{id}", web::get().to(get_submission));
+        .route("/api/v1/submissions/{id}", web::get().to(get_submission))
+        .route(
+            "/api/v1/submissions/{id}/consent.pdf",
+            web::get().to(get_consent_pdf),
+        )
+        .route("/api/v1/verify", web::post().to(verify_pdf));
 }
 
 /// `GET /api/v1/consent-template`: the version new clients sign.
@@ -59,8 +64,19 @@ async fn create_submission(
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(512).collect()),
     };
-    let (code, row) = match service::store(&state.db, &submission, &template, evidence).await? {
-        Stored::Created(row) => (actix_web::http::StatusCode::CREATED, row),
+    let stored = service::store(&state.db, &state.settings, &submission, &template, evidence)
+        .await
+        .map_err(|e| match e {
+            StoreError::Db(e) => ApiError::from(e),
+            StoreError::Pdf(e) => ApiError::Unexpected(anyhow::anyhow!(e)),
+        })?;
+    let (code, row) = match stored {
+        Stored::Created { row, mail_queued } => {
+            if mail_queued {
+                state.mail.wake();
+            }
+            (actix_web::http::StatusCode::CREATED, row)
+        }
         Stored::Replayed(row) => (actix_web::http::StatusCode::OK, row),
         Stored::Conflict => {
             return Err(ApiError::Conflict(
@@ -99,18 +115,24 @@ pub fn presented_token(req: &HttpRequest) -> Option<String> {
     })
 }
 
-/// `GET /api/v1/submissions/{id}`: the client's own submission. A wrong or
-/// missing token answers exactly like an unknown id.
+/// The submission id the client's receipt token opens. A wrong or missing
+/// token answers exactly like an unknown id: 404.
+fn client_access(req: &HttpRequest, path: &str, state: &AppState) -> Result<Uuid, ApiError> {
+    let id = Uuid::parse_str(path).map_err(|_| ApiError::NotFound)?;
+    let token = presented_token(req).ok_or(ApiError::NotFound)?;
+    if !state.secret.verify("receipt", id.as_bytes(), &token) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(id)
+}
+
+/// `GET /api/v1/submissions/{id}`: the client's own submission.
 async fn get_submission(
     req: HttpRequest,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&path.into_inner()).map_err(|_| ApiError::NotFound)?;
-    let token = presented_token(&req).ok_or(ApiError::NotFound)?;
-    if !state.secret.verify("receipt", id.as_bytes(), &token) {
-        return Err(ApiError::NotFound);
-    }
+    let id = client_access(&req, &path, &state)?;
     let row = service::find(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -124,4 +146,81 @@ async fn get_submission(
             "canonical_sha256": row.canonical_sha256,
             "submission": row.answers,
         })))
+}
+
+/// `GET /api/v1/submissions/{id}/consent.pdf`: the client's signed consent,
+/// the same bytes every time. `inline` for printing, `?download=1` to save.
+async fn get_consent_pdf(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = client_access(&req, &path, &state)?;
+    let doc = service::consent_pdf(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(pdf_response(&req, id, doc.pdf, &doc.sha256))
+}
+
+/// A stored consent PDF as a response (client and staff routes share it).
+pub fn pdf_response(req: &HttpRequest, id: Uuid, pdf: Vec<u8>, sha256: &str) -> HttpResponse {
+    let download =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .map(|q| q.get("download").is_some_and(|v| v == "1" || v == "true"))
+            .unwrap_or(false);
+    let disposition = if download { "attachment" } else { "inline" };
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("{disposition}; filename=\"consent-{id}.pdf\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::ETAG, format!("\"{sha256}\"")))
+        .body(pdf)
+}
+
+/// Largest PDF accepted for verification.
+const MAX_VERIFY_BYTES: usize = 20 * 1024 * 1024;
+
+/// `POST /api/v1/verify` with a PDF body: is it byte-identical to a stored
+/// consent? Says only which submission and when it was signed.
+async fn verify_pdf(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    use futures_util::StreamExt;
+    let mime = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if mime != "application/pdf" && mime != "application/octet-stream" {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::BadRequest(format!("The request body could not be read: {e}"))
+        })?;
+        if body.len() + chunk.len() > MAX_VERIFY_BYTES {
+            return Err(ApiError::TooLarge(MAX_VERIFY_BYTES));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let answer = match service::find_by_pdf(&state.db, &body).await? {
+        Some(row) => json!({
+            "match": true,
+            "submission_id": row.id,
+            "signed_at": row.received_at,
+        }),
+        None => json!({"match": false}),
+    };
+    Ok(HttpResponse::Ok().json(answer))
 }

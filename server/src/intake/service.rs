@@ -2,12 +2,18 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 use sha2::{Digest, Sha256};
 use stipple_app::domain::{ConsentTemplate, Submission};
 use uuid::Uuid;
 
-use crate::entities::submission as entity;
+use super::consent_doc;
+use crate::{
+    config::Settings,
+    consent_pdf,
+    entities::{consent_pdf as pdf_entity, submission as entity},
+    mail,
+};
 
 pub const STATUS_NEW: &str = "new";
 
@@ -19,8 +25,11 @@ pub struct Evidence {
 }
 
 pub enum Stored {
-    /// A new submission was written.
-    Created(entity::Model),
+    /// A new submission was written; `mail_queued` if its copy is on its way.
+    Created {
+        row: entity::Model,
+        mail_queued: bool,
+    },
     /// The same id with the same content was already stored.
     Replayed(entity::Model),
     /// The same id with different content: refused.
@@ -31,13 +40,24 @@ pub fn canonical_sha256(s: &Submission) -> String {
     hex::encode(Sha256::digest(s.canonical_json()))
 }
 
-/// Stores a checked submission unless its id is already known.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    #[error("the consent PDF could not be made: {0}")]
+    Pdf(String),
+}
+
+/// Stores a checked submission unless its id is already known: the
+/// submission, its consent PDF and the client's e-mail copy are written in
+/// one transaction, so none exists without the others.
 pub async fn store(
     db: &DatabaseConnection,
+    settings: &Settings,
     submission: &Submission,
     template: &ConsentTemplate,
     evidence: Evidence,
-) -> Result<Stored, sea_orm::DbErr> {
+) -> Result<Stored, StoreError> {
     let hash = canonical_sha256(submission);
     if let Some(existing) = entity::Entity::find_by_id(submission.id).one(db).await? {
         return Ok(same_or_conflict(existing, &hash));
@@ -51,6 +71,21 @@ pub async fn store(
                 .trim(),
         )
         .unwrap_or_default();
+    // Rendering takes milliseconds of CPU: keep it off the async threads.
+    let input = consent_doc::pdf_input(
+        submission,
+        template,
+        &evidence,
+        png.clone(),
+        &hash,
+        settings,
+    );
+    let pdf = tokio::task::spawn_blocking(move || consent_pdf::render(&input))
+        .await
+        .map_err(|e| StoreError::Pdf(e.to_string()))?
+        .map_err(|e| StoreError::Pdf(e.to_string()))?;
+    let pdf_sha = hex::encode(Sha256::digest(&pdf));
+    let received_at = evidence.received_at;
     let c = &submission.client;
     let row = entity::ActiveModel {
         id: Set(submission.id),
@@ -77,16 +112,67 @@ pub async fn store(
         user_agent: Set(evidence.user_agent),
         canonical_sha256: Set(hash.clone()),
     };
-    match entity::Entity::insert(row).exec_with_returning(db).await {
-        Ok(model) => Ok(Stored::Created(model)),
+    let mail = mail::consent_copy(submission, template);
+    let mail_queued = mail.is_some();
+    let written = async {
+        let txn = db.begin().await?;
+        let model = entity::Entity::insert(row)
+            .exec_with_returning(&txn)
+            .await?;
+        pdf_entity::Entity::insert(pdf_entity::ActiveModel {
+            submission_id: Set(submission.id),
+            pdf: Set(pdf),
+            sha256: Set(pdf_sha),
+            created_at: Set(received_at),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        if let Some(m) = mail {
+            m.enqueue(&txn).await?;
+        }
+        txn.commit().await?;
+        Ok::<_, sea_orm::DbErr>(model)
+    }
+    .await;
+    match written {
+        Ok(row) => Ok(Stored::Created { row, mail_queued }),
         Err(e) => {
             // Two sends of the same id raced: the loser reads the winner's row.
             match entity::Entity::find_by_id(submission.id).one(db).await? {
                 Some(existing) => Ok(same_or_conflict(existing, &hash)),
-                None => Err(e),
+                None => Err(e.into()),
             }
         }
     }
+}
+
+/// The stored consent PDF of a submission.
+pub async fn consent_pdf(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> Result<Option<pdf_entity::Model>, sea_orm::DbErr> {
+    pdf_entity::Entity::find_by_id(id).one(db).await
+}
+
+/// The submission whose stored PDF has exactly these bytes, if any.
+pub async fn find_by_pdf(
+    db: &DatabaseConnection,
+    pdf: &[u8],
+) -> Result<Option<entity::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let sha = hex::encode(Sha256::digest(pdf));
+    let Some(doc) = pdf_entity::Entity::find()
+        .filter(pdf_entity::Column::Sha256.eq(sha))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    // Equal hashes are taken as equal files only after comparing the bytes.
+    if doc.pdf != pdf {
+        return Ok(None);
+    }
+    entity::Entity::find_by_id(doc.submission_id).one(db).await
 }
 
 fn same_or_conflict(existing: entity::Model, hash: &str) -> Stored {

@@ -44,6 +44,8 @@ impl Vocab for Pattern {
 #[serde(default)]
 pub struct Draft {
     pub id: String,
+    /// When this intake was opened (RFC 3339), for the audit trail.
+    pub opened_at: String,
     pub step: usize,
     // About you
     pub full_name: String,
@@ -336,6 +338,9 @@ impl Draft {
         let yn = |b: &mut Build, path: &str| b.yes_no(path, self.yes_no(path));
         let submission = Submission {
             id: uuid::Uuid::parse_str(&self.id).unwrap_or_default(),
+            opened_at: chrono::DateTime::parse_from_rfc3339(&self.opened_at)
+                .ok()
+                .map(|t| t.with_timezone(&chrono::Utc)),
             client: Client {
                 full_name: self.full_name.trim().to_string(),
                 date_of_birth: b

@@ -234,6 +234,7 @@ pub fn IntakePage() -> impl IntoView {
         let mut draft = stored.unwrap_or_default();
         if draft.id.is_empty() {
             draft.id = browser::new_id();
+            draft.opened_at = browser::now_rfc3339();
         }
         if after_send {
             draft.step = DONE;
@@ -402,7 +403,12 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<St
                 }
                 ctx.receipt.set(Some(receipt));
                 // A fresh draft (new id) so a later intake is a new submission.
-                ctx.draft.set(Draft { id: browser::new_id(), step: DONE, ..Draft::default() });
+                ctx.draft.set(Draft {
+                    id: browser::new_id(),
+                    opened_at: browser::now_rfc3339(),
+                    step: DONE,
+                    ..Draft::default()
+                });
                 browser::scroll_top();
                 browser::focus("step-title");
             }

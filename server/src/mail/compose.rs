@@ -1,0 +1,82 @@
+//! What the clinic sends, as queue rows.
+
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use stipple_app::domain::{ConsentTemplate, Submission};
+use uuid::Uuid;
+
+use super::STATUS_QUEUED;
+use crate::entities::mail_message as entity;
+
+pub struct NewMail {
+    pub submission_id: Option<Uuid>,
+    pub kind: &'static str,
+    pub to_address: String,
+    pub to_name: String,
+    pub subject: String,
+    pub body_text: String,
+    pub attach_consent_pdf: bool,
+}
+
+impl NewMail {
+    /// Adds the message to the queue (inside the caller's transaction).
+    pub async fn enqueue(self, db: &impl ConnectionTrait) -> Result<Uuid, DbErr> {
+        let id = Uuid::new_v4();
+        let now = Utc::now();
+        let row = entity::ActiveModel {
+            id: Set(id),
+            submission_id: Set(self.submission_id),
+            kind: Set(self.kind.to_string()),
+            to_address: Set(self.to_address),
+            to_name: Set(self.to_name),
+            subject: Set(self.subject),
+            body_text: Set(self.body_text),
+            attach_consent_pdf: Set(self.attach_consent_pdf),
+            status: Set(STATUS_QUEUED.to_string()),
+            attempts: Set(0),
+            last_error: Set(None),
+            next_attempt_at: Set(now),
+            created_at: Set(now),
+            sent_at: Set(None),
+        };
+        entity::Entity::insert(row)
+            .exec_without_returning(db)
+            .await?;
+        Ok(id)
+    }
+}
+
+/// The client's copy of their signed consent, with the aftercare summary.
+/// `None` when the client gave no e-mail address.
+pub fn consent_copy(submission: &Submission, template: &ConsentTemplate) -> Option<NewMail> {
+    let to = submission.client.email.as_deref()?.trim();
+    if to.is_empty() {
+        return None;
+    }
+    let name = submission.client.full_name.trim();
+    let aftercare: String = template
+        .aftercare
+        .iter()
+        .map(|a| format!("  - {a}\n"))
+        .collect();
+    let body = format!(
+        "Dear {name},\n\n\
+         Thank you for completing your intake with {clinic}. Your signed consent is attached as a PDF; \
+         keep it for your records. You may ask the clinic for a paper copy at any time.\n\n\
+         A practitioner will read your answers before your appointment and will contact you if anything \
+         needs a closer look.\n\n\
+         Aftercare, in short:\n{aftercare}\n\
+         Reference: {id}\n",
+        clinic = template.clinic_name,
+        id = submission.id,
+    );
+    Some(NewMail {
+        submission_id: Some(submission.id),
+        kind: "consent_copy",
+        to_address: to.to_string(),
+        to_name: name.to_string(),
+        subject: format!("Your signed consent – {}", template.clinic_name),
+        body_text: body,
+        attach_consent_pdf: true,
+    })
+}

@@ -1,0 +1,16 @@
+//! Outgoing mail through a queue kept in the database: a message is stored in
+//! the same transaction as what caused it, then sent by a background task
+//! that retries with backoff. Nothing is lost when the mail server is down.
+//!
+//! With `STIPPLE_SMTP_URL` mail goes over SMTP; without it, each message is
+//! written as an `.eml` file to `STIPPLE_DATA_DIR/outbox/`.
+
+mod compose;
+mod sender;
+
+pub use compose::{consent_copy, NewMail};
+pub use sender::{MailSender, Transport};
+
+pub const STATUS_QUEUED: &str = "queued";
+pub const STATUS_SENT: &str = "sent";
+pub const STATUS_FAILED: &str = "failed";
