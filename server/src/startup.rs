@@ -35,6 +35,9 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        // TLS to PostgreSQL and SMTP: name the crypto provider once, so a second
+        // one linked in by another crate cannot make the choice ambiguous.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let conn = db::connect(&settings).await?;
         db::migrate(&conn).await?;
         let secret = SecretKey::load(settings.secret_key.as_deref(), &settings.data_dir)?;

@@ -221,3 +221,18 @@ db_test!(
         );
     }
 );
+
+/// `STIPPLE_PAPER=letter` gives US Letter pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paper_size_follows_the_setting() {
+    let env =
+        std::collections::HashMap::from([("STIPPLE_PAPER".to_string(), "letter".to_string())]);
+    let app = stipple_tests::spawn_app_with(stipple_tests::Backend::Sqlite, env).await;
+    let (_, _, pdf) = stored_pdf(&app, &fixture()).await;
+    let (_, info) = tool("pdfinfo", &[], &pdf);
+    assert!(info.contains("612 x 792"), "{info}");
+    let app = stipple_tests::spawn_app(stipple_tests::Backend::Sqlite).await;
+    let (_, _, pdf) = stored_pdf(&app, &fixture()).await;
+    let (_, info) = tool("pdfinfo", &[], &pdf);
+    assert!(info.contains("(A4)"), "{info}");
+}

@@ -462,6 +462,19 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
         "aftercare shown"
     );
     b.screenshot("intake-12-done").await;
+    // The thank-you page links to the client's own signed consent.
+    let href = b
+        .client
+        .find(Locator::Id("consent-pdf"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let pdf = app.get(&href).await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
     // The draft is gone from the phone; the receipt stays for this page.
     assert_eq!(
         b.js("return localStorage.getItem('stipple.intake.draft')")

@@ -17,6 +17,15 @@ pub fn Done() -> impl IntoView {
             <p><strong>"Thank you — the clinic has your intake and signed consent."</strong></p>
             {move || receipt().map(|r| view! { <p class="note">{format!("Reference: {}", r.id)}</p> })}
         </div>
+        {move || receipt().map(|r| {
+            let href = format!("/api/v1/submissions/{}/consent.pdf?token={}", r.id, r.receipt_token);
+            view! {
+                <p>
+                    <a class="button primary" id="consent-pdf" href=href.clone() target="_blank" rel="noopener">"Open my signed consent (PDF)"</a>
+                </p>
+                <p><a href=format!("{href}&download=1")>"Download a copy"</a></p>
+            }
+        })}
         <h2>"What happens next"</h2>
         <ol>
             <li>"A practitioner reads your answers before your appointment."</li>
