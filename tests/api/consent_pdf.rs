@@ -55,16 +55,7 @@ db_test!(consent_pdf_holds_the_signed_record, |app| {
         let want = collapse(clause["text"].as_str().unwrap());
         assert!(plain.contains(&want), "clause {} missing", clause["id"]);
     }
-    let got: Value = app
-        .api
-        .get(app.url(&format!("/api/v1/submissions/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = app.own_submission(&id, &token).await;
     let hash = got["canonical_sha256"].as_str().unwrap();
     // Reading order (no -layout): a hash wrapped in its column stays together.
     let (_, raw) = tool("pdftotext", &[], &pdf);
@@ -205,16 +196,7 @@ db_test!(
             text.contains("could not be shown"),
             "the audit page says so"
         );
-        let got: Value = app
-            .api
-            .get(app.url(&format!("/api/v1/submissions/{id}")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let got: Value = app.own_submission(&id, &token).await;
         assert_eq!(
             got["submission"]["client"]["full_name"], "山田 太郎",
             "the record keeps the original"

@@ -205,20 +205,8 @@ db_test!(signing_evidence_is_stored, |app| {
     assert_eq!(stored_hash.len(), 64);
 
     // The hash is of the canonical form: the one the client can read back.
-    let created: Value = app.post_submission(&body).await.json().await.unwrap();
-    let got: Value = app
-        .api
-        .get(app.url(&format!(
-            "/api/v1/submissions/{}",
-            created["id"].as_str().unwrap()
-        )))
-        .bearer_auth(created["receipt_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (id, token) = app.submit(&body).await;
+    let got = app.own_submission(&id, &token).await;
     assert_eq!(got["canonical_sha256"], stored_hash);
     let canonical: stipple_app_types::Submission =
         serde_json::from_value(got["submission"].clone()).unwrap();

@@ -69,25 +69,12 @@ async fn next(b: &Browser, expect_title: &str) {
     .await;
 }
 
-async fn wait_ready(b: &Browser) {
-    b.wait_js(
-        "document.documentElement.dataset.hydrated === 'true'",
-        "hydration",
-    )
-    .await;
-    b.wait_js(
-        "document.querySelector('main[data-loaded=true]') !== null",
-        "the draft to load",
-    )
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
     let app = spawn_app(Backend::Sqlite).await;
     let b = browser::launch().await;
     b.client.goto(&app.url("/intake")).await.unwrap();
-    wait_ready(&b).await;
+    b.wait_ready().await;
     assert_eq!(title(&b).await, "About you");
     assert_eq!(
         b.js("return document.documentElement.scrollWidth <= 390")
@@ -188,7 +175,7 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
 
     // Half-way: a reload brings the draft back, on the same step.
     b.client.refresh().await.unwrap();
-    wait_ready(&b).await;
+    b.wait_ready().await;
     b.wait_js(
         "document.getElementById('step-title').textContent === 'Previous transplants'",
         "the saved step",

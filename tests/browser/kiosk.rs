@@ -12,16 +12,7 @@ async fn kiosk_keeps_nothing_and_clears_after_inactivity() {
         .goto(&app.url("/intake?kiosk=1&idle=10"))
         .await
         .unwrap();
-    b.wait_js(
-        "document.documentElement.dataset.hydrated === 'true'",
-        "hydration",
-    )
-    .await;
-    b.wait_js(
-        "document.querySelector('main[data-loaded=true]') !== null",
-        "the form",
-    )
-    .await;
+    b.wait_ready().await;
 
     let name = b
         .client

@@ -116,6 +116,20 @@ impl Browser {
         panic!("timed out waiting for {what} ({expr})");
     }
 
+    /// Waits until the WASM has hydrated the page and the wizard read its draft.
+    pub async fn wait_ready(&self) {
+        self.wait_js(
+            "document.documentElement.dataset.hydrated === 'true'",
+            "hydration",
+        )
+        .await;
+        self.wait_js(
+            "document.querySelector('main[data-loaded=true]') !== null",
+            "the draft to load",
+        )
+        .await;
+    }
+
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client
             .execute(script, vec![])

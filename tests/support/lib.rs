@@ -188,6 +188,19 @@ impl TestApp {
         )
     }
 
+    /// The client's own submission, read back with its receipt token.
+    pub async fn own_submission(&self, id: &str, token: &str) -> Value {
+        let res = self
+            .api
+            .get(self.url(&format!("/api/v1/submissions/{id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 200);
+        res.json().await.expect("JSON")
+    }
+
     pub async fn consent_pdf(&self, id: &str, token: &str) -> reqwest::Response {
         self.api
             .get(self.url(&format!("/api/v1/submissions/{id}/consent.pdf")))

@@ -53,6 +53,26 @@ pub fn FieldError(#[prop(into)] path: String) -> impl IntoView {
     }
 }
 
+/// What every control needs to tie its label, hint and error together.
+struct Wiring {
+    id: String,
+    invalid: Signal<bool>,
+    describedby: Signal<Option<String>>,
+}
+
+fn wire(ctx: FormCtx, path: &str, label: &str, has_hint: bool) -> Wiring {
+    ctx.register(path, label);
+    let p = path.to_string();
+    let invalid = Signal::derive(move || ctx.shown.with(|e| e.get(&p).is_some()));
+    let p = path.to_string();
+    let describedby = Signal::derive(move || described_by(&p, has_hint, invalid.get()));
+    Wiring {
+        id: field_id(path),
+        invalid,
+        describedby,
+    }
+}
+
 pub type TextGet = Signal<String>;
 pub type TextSet = Callback<String>;
 
@@ -72,13 +92,11 @@ pub fn TextField(
     set: TextSet,
 ) -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
-    ctx.register(&path, &label);
-    let id = field_id(&path);
-    let has_hint = hint.is_some();
-    let p1 = path.clone();
-    let invalid = Signal::derive(move || ctx.shown.with(|e| e.get(&p1).is_some()));
-    let p2 = path.clone();
-    let describedby = move || described_by(&p2, has_hint, invalid.get());
+    let Wiring {
+        id,
+        invalid,
+        describedby,
+    } = wire(ctx, &path, &label, hint.is_some());
     let p3 = path.clone();
     let on_blur = move |_| ctx.touch(&p3);
     let p4 = path.clone();
@@ -147,14 +165,18 @@ pub fn RadioGroup(
     set: Callback<String>,
 ) -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
-    ctx.register(&path, &legend);
-    let id = field_id(&path);
-    let has_hint = hint.is_some();
-    let p1 = path.clone();
-    let invalid = Signal::derive(move || ctx.shown.with(|e| e.get(&p1).is_some()));
-    let p2 = path.clone();
-    let describedby = move || described_by(&p2, has_hint, invalid.get());
+    let Wiring {
+        id,
+        invalid,
+        describedby,
+    } = wire(ctx, &path, &legend, hint.is_some());
     let name = id.clone();
+    // Two short answers (yes/no) sit side by side: half the scrolling.
+    let choices_class = if options.len() == 2 {
+        "choices two"
+    } else {
+        "choices"
+    };
     let items = options
         .into_iter()
         .enumerate()
@@ -184,7 +206,7 @@ pub fn RadioGroup(
         <fieldset class="field" id=id.clone() tabindex="-1" aria-invalid=move || invalid.get().to_string() aria-describedby=describedby>
             <legend>{legend}</legend>
             {hint.map(|h| view! { <span class="hint" id=hint_id(&path)>{h}</span> })}
-            <div class="choices">{items}</div>
+            <div class=choices_class>{items}</div>
             <FieldError path=path.clone()/>
         </fieldset>
     }
@@ -224,13 +246,11 @@ pub fn CheckboxGroup(
     set: Callback<Vec<String>>,
 ) -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
-    ctx.register(&path, &legend);
-    let id = field_id(&path);
-    let has_hint = hint.is_some();
-    let p1 = path.clone();
-    let invalid = Signal::derive(move || ctx.shown.with(|e| e.get(&p1).is_some()));
-    let p2 = path.clone();
-    let describedby = move || described_by(&p2, has_hint, invalid.get());
+    let Wiring {
+        id,
+        invalid,
+        describedby,
+    } = wire(ctx, &path, &legend, hint.is_some());
     let items = options
         .into_iter()
         .enumerate()

@@ -1,0 +1,98 @@
+//! The `stipple` binary as an operator runs it: start-up errors, `migrate`,
+//! and a graceful stop on SIGTERM.
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+fn stipple() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stipple"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("STIPPLE_LOG_FORMAT", "json")
+        .env(
+            "STIPPLE_SITE_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
+        );
+    cmd
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_naming_the_variable() {
+    let out = stipple()
+        .env("STIPPLE_BIND", "not-an-address")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("STIPPLE_BIND"), "{err}");
+}
+
+#[test]
+fn migrate_creates_the_database_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stipple()
+        .arg("migrate")
+        .env("STIPPLE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("stipple.db").exists());
+}
+
+#[test]
+fn serves_then_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = stipple()
+        .env("STIPPLE_DATA_DIR", dir.path())
+        .env("STIPPLE_BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The JSON log line "serving" carries the bound address.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the server logs before serving")
+            .unwrap();
+        if line.contains("\"serving\"") {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            break v["fields"]["address"].as_str().unwrap().to_string();
+        }
+    };
+    let mut stream = TcpStream::connect(&address).unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(
+        reply.starts_with("HTTP/1.0 200") || reply.starts_with("HTTP/1.1 200"),
+        "{reply}"
+    );
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    loop {
+        if let Some(code) = child.try_wait().unwrap() {
+            assert!(code.success(), "exit status after SIGTERM: {code}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
