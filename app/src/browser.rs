@@ -22,6 +22,9 @@ pub enum SendError {
     Network,
     /// The server refused some answers.
     Invalid(FieldErrors),
+    /// The clinic already has a different version under this id (an earlier
+    /// send arrived, then the answers were changed).
+    Conflict,
     /// Any other refusal, with the server's message.
     Refused(String),
 }
@@ -61,11 +64,27 @@ mod imp {
         }
     }
 
+    /// A random (v4) UUID. `randomUUID` needs a secure context and a recent
+    /// browser; `getRandomValues` works everywhere.
     pub fn new_id() -> String {
-        web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .map(|c| c.random_uuid())
-            .unwrap_or_default()
+        let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) else {
+            return String::new();
+        };
+        if js_sys::Reflect::has(&crypto, &JsValue::from_str("randomUUID")).unwrap_or(false) {
+            return crypto.random_uuid();
+        }
+        let mut b = [0u8; 16];
+        if crypto.get_random_values_with_u8_array(&mut b).is_err() {
+            return String::new();
+        }
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        uuid::Uuid::from_bytes(b).to_string()
+    }
+
+    /// Milliseconds since the epoch, by the device's clock.
+    pub fn now_ms() -> f64 {
+        js_sys::Date::now()
     }
 
     /// The current time as RFC 3339 (the device's clock).
@@ -167,6 +186,7 @@ mod imp {
         let err: Option<ErrorBody> = serde_json::from_str(&text).ok();
         match (status, err) {
             (422, Some(e)) => Err(SendError::Invalid(e.errors)),
+            (409, _) => Err(SendError::Conflict),
             (500..=599, _) => Err(SendError::Network),
             (_, Some(e)) if !e.error.is_empty() => Err(SendError::Refused(e.error)),
             _ => Err(SendError::Refused(format!("The server answered {status}"))),
@@ -191,6 +211,9 @@ mod imp {
     }
     pub fn now_rfc3339() -> String {
         String::new()
+    }
+    pub fn now_ms() -> f64 {
+        0.0
     }
     pub fn focus(_id: &str) {}
     pub fn scroll_top() {}

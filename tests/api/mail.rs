@@ -84,9 +84,20 @@ async fn client_receives_the_pdf_byte_identical(backend: Backend) {
         mail_row(&app).await.0 == "sent"
     })
     .await;
-    // A replay does not send it twice.
+    // A replay does not queue it twice.
     app.submit(&fixture()).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let db = app.db().await;
+    let queued = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM mail_message",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(queued, 1);
     assert_eq!(sink.messages().len(), 1);
 }
 
@@ -202,7 +213,15 @@ async fn header_injection_is_refused() {
     ] {
         let mut body = fresh_submission();
         body["client"][path] = value.into();
+        if path == "full_name" {
+            body["signature"]["typed_name"] = value.into();
+        }
         let res = app.post_submission(&body).await;
         assert_eq!(res.status(), 422, "{path}");
+        let errors: Value = res.json().await.unwrap();
+        assert!(
+            errors["errors"][format!("client.{path}")].is_array(),
+            "{path}: {errors}"
+        );
     }
 }

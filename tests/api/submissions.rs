@@ -528,3 +528,49 @@ db_test!(submission_keeps_the_exact_text_it_signed, |app| {
     };
     assert_eq!(stored, template);
 });
+
+db_test!(
+    a_replay_is_answered_before_date_rules_and_bad_ids_are_refused,
+    |app| {
+        // Stored yesterday, replayed today when its dates no longer pass the
+        // rules (here: an age that is now too young): still the same 200.
+        let (id, _) = app.submit(&fixture()).await;
+        let mut now_invalid = fixture();
+        now_invalid["client"]["date_of_birth"] =
+            json!(format!("{}-01-01", chrono_today_year() - 10));
+        let bytes = serde_json::to_vec(&now_invalid).unwrap();
+        let parsed = stipple_app::domain::parse_submission(&bytes).unwrap();
+        let hash = hex(&Sha256::digest(parsed.canonical_json()));
+        let db = app.db().await;
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared(&format!(
+            "UPDATE submission SET canonical_sha256 = '{hash}'"
+        ))
+        .await
+        .unwrap();
+        let res = app.post_submission(&now_invalid).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.json::<Value>().await.unwrap()["id"], id.as_str());
+
+        let mut nil = fresh_submission();
+        nil["id"] = json!("00000000-0000-0000-0000-000000000000");
+        let errors = errors_for(&app, &nil).await;
+        assert!(errors["id"].is_array(), "{errors}");
+
+        let mut bad_invite = fresh_submission();
+        bad_invite["appointment"]["invite_token"] = json!("abc\u{0}def");
+        let errors = errors_for(&app, &bad_invite).await;
+        assert!(errors["appointment.invite_token"].is_array(), "{errors}");
+
+        let mut many = fresh_submission();
+        many["consent"]["accepted"] =
+            json!((0..100_000).map(|i| format!("c{i}")).collect::<Vec<_>>());
+        let started = std::time::Instant::now();
+        let errors = errors_for(&app, &many).await;
+        assert!(errors["consent.accepted"].is_array(), "{errors}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "bounded work"
+        );
+    }
+);

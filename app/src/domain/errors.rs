@@ -15,10 +15,13 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Adds a message to a path (once; at most a few per path, which keeps
+    /// an answer small whatever the request held).
     pub fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        const MAX_PER_PATH: usize = 5;
         let list = self.0.entry(path.into()).or_default();
         let message = message.into();
-        if !list.contains(&message) {
+        if list.len() < MAX_PER_PATH && !list.contains(&message) {
             list.push(message);
         }
     }

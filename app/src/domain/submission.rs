@@ -14,6 +14,8 @@ use super::{errors::FieldErrors, names::names_match, template::ConsentTemplate, 
 
 pub const MAX_SCARS: usize = 20;
 pub const MAX_TRANSPLANTS: usize = 10;
+pub const MAX_CLAUSES: usize = 50;
+pub const MAX_STROKES: usize = 300;
 pub const MAX_STROKE_POINTS: usize = 10_000;
 /// Decoded signature PNG size limit.
 pub const MAX_SIGNATURE_BYTES: usize = 300 * 1024;
@@ -75,7 +77,7 @@ pub struct Client {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate)]
 pub struct Appointment {
-    #[validate(length(max = 128, message = "This invitation link is not valid"))]
+    #[validate(custom(function = "invite_token_chars"))]
     pub invite_token: Option<String>,
     pub preferred_date: Option<NaiveDate>,
 }
@@ -232,6 +234,21 @@ pub struct Signature {
     pub strokes: Vec<Vec<[f64; 3]>>,
 }
 
+/// Invitation tokens are URL-safe base64: anything else is not one of ours.
+fn invite_token_chars(value: &str) -> Result<(), ValidationError> {
+    let ok = !value.is_empty()
+        && value.len() <= 128
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("invite_token")
+            .with_message("This invitation link is not valid".into()))
+    }
+}
+
 /// Rejects every control character, CR and LF included: names and other
 /// one-line answers end up in e-mail headers and PDF lines.
 fn one_line(value: &str) -> Result<(), ValidationError> {
@@ -332,18 +349,34 @@ impl Submission {
     /// All rules: field rules, then the rules across fields. `Err` lists
     /// every problem found, keyed by JSON path.
     pub fn check(&self, ctx: &CheckContext<'_>) -> Result<(), FieldErrors> {
-        let mut errors = match self.validate() {
-            Ok(()) => FieldErrors::default(),
-            Err(e) => FieldErrors::from(&e),
-        };
-        if let Some(opened) = self.opened_at {
-            let day = opened.date_naive();
-            if day > ctx.today + chrono::Duration::days(1)
-                || day < ctx.today - chrono::Duration::days(400)
-            {
-                errors.add("opened_at", "The opening time is not plausible");
+        // Oversized lists are refused before any per-item work, so a request's
+        // cost stays bounded whatever its size.
+        let mut errors = FieldErrors::default();
+        for (path, len, max) in [
+            ("scars", self.scars.len(), MAX_SCARS),
+            ("transplants", self.transplants.len(), MAX_TRANSPLANTS),
+            ("consent.accepted", self.consent.accepted.len(), MAX_CLAUSES),
+            (
+                "signature.strokes",
+                self.signature.strokes.len(),
+                MAX_STROKES,
+            ),
+        ] {
+            if len > max {
+                errors.add(path, format!("At most {max} can be sent"));
             }
         }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if let Err(e) = self.validate() {
+            errors = FieldErrors::from(&e);
+        }
+        if self.id.is_nil() {
+            errors.add("id", "The submission id must be a random UUID");
+        }
+        // `opened_at` is the device's own clock: shown as such in the audit
+        // trail, never a reason to refuse a signed consent.
         self.client.check(ctx, &mut errors);
         self.appointment.check(ctx, &mut errors);
         self.hair_loss.check(!self.scars.is_empty(), &mut errors);
@@ -541,11 +574,9 @@ pub fn ink_length(strokes: &[Vec<[f64; 3]>]) -> f64 {
         .sum()
 }
 
-fn has_duplicates<T: PartialEq>(items: &[T]) -> bool {
-    items
-        .iter()
-        .enumerate()
-        .any(|(i, a)| items[..i].contains(a))
+fn has_duplicates<T: std::hash::Hash + Eq>(items: &[T]) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    !items.iter().all(|i| seen.insert(i))
 }
 
 fn truncate(s: &str, max: usize) -> String {

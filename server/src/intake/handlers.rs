@@ -40,6 +40,20 @@ async fn create_submission(
         ParseError::Malformed(m) => ApiError::BadRequest(m),
         ParseError::Shape(errors) => ApiError::Invalid(errors),
     })?;
+    // A replay is answered from what is stored, before any rule that depends
+    // on today's date: a retry after midnight must still get its 200.
+    if let Some(existing) = service::find(&state.db, submission.id).await? {
+        return match service::same_or_conflict(existing, &service::canonical_sha256(&submission)) {
+            Stored::Replayed(row) => Ok(receipt_response(
+                &state,
+                actix_web::http::StatusCode::OK,
+                &row,
+            )),
+            _ => Err(ApiError::Conflict(
+                "A different submission with this id already exists",
+            )),
+        };
+    }
     let version = &submission.consent.template_version;
     let Some(template) = state.templates.get(&state.db, version).await? else {
         let mut errors = FieldErrors::default();
@@ -50,7 +64,10 @@ async fn create_submission(
         return Err(ApiError::Invalid(errors));
     };
     let ctx = CheckContext {
-        today: Utc::now().date_naive(),
+        // Ages and dates are judged in the clinic's calendar.
+        today: Utc::now()
+            .with_timezone(&state.settings.timezone)
+            .date_naive(),
         template: &template,
     };
     submission.check(&ctx).map_err(ApiError::Invalid)?;
@@ -87,13 +104,22 @@ async fn create_submission(
     if code == actix_web::http::StatusCode::CREATED {
         tracing::info!(submission_id = %row.id, "submission stored");
     }
-    Ok(HttpResponse::build(code)
+    Ok(receipt_response(&state, code, &row))
+}
+
+/// The answer to a stored submission: the same for the first send and replays.
+fn receipt_response(
+    state: &AppState,
+    code: actix_web::http::StatusCode,
+    row: &crate::entities::submission::Model,
+) -> HttpResponse {
+    HttpResponse::build(code)
         .insert_header((header::LOCATION, format!("/api/v1/submissions/{}", row.id)))
         .json(json!({
             "id": row.id,
-            "receipt_token": receipt_token(&state, row.id),
+            "receipt_token": receipt_token(state, row.id),
             "status": row.status,
-        })))
+        }))
 }
 
 pub fn receipt_token(state: &AppState, id: Uuid) -> String {

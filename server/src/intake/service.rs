@@ -175,7 +175,7 @@ pub async fn find_by_pdf(
     entity::Entity::find_by_id(doc.submission_id).one(db).await
 }
 
-fn same_or_conflict(existing: entity::Model, hash: &str) -> Stored {
+pub fn same_or_conflict(existing: entity::Model, hash: &str) -> Stored {
     if existing.canonical_sha256 == hash {
         Stored::Replayed(existing)
     } else {

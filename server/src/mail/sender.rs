@@ -137,20 +137,31 @@ impl MailSender {
 
     async fn deliver(&self, msg: entity::Model) -> anyhow::Result<()> {
         let outcome = match self.build(&msg).await {
-            Ok(message) => self.transport.send(message).await,
-            Err(Permanent(reason)) => {
-                self.record(msg, Err((reason, true))).await?;
-                return Ok(());
-            }
+            Ok(message) => self.transport.send(message).await.map_err(|e| (e, false)),
+            Err(NotBuilt::Permanent(reason)) => Err((reason, true)),
+            Err(NotBuilt::Later(reason)) => Err((reason, false)),
         };
-        self.record(msg, outcome.map_err(|e| (e, false))).await
+        // A sent message must be recorded as sent, or its lease would expire
+        // and it would go out twice: retry the write a few times.
+        let mut tries = 0;
+        loop {
+            match self.record(msg.clone(), outcome.clone()).await {
+                Ok(()) => return Ok(()),
+                Err(e) if tries < 5 => {
+                    tries += 1;
+                    tracing::warn!(mail_id = %msg.id, error = format!("{e:#}"), "mail queue: cannot record the outcome yet");
+                    tokio::time::sleep(Duration::from_millis(200 * (1 << tries))).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
-    async fn build(&self, msg: &entity::Model) -> Result<Message, Permanent> {
+    async fn build(&self, msg: &entity::Model) -> Result<Message, NotBuilt> {
         let to_address = msg
             .to_address
             .parse()
-            .map_err(|_| Permanent("the recipient address is not valid".into()))?;
+            .map_err(|_| NotBuilt::Permanent("the recipient address is not valid".into()))?;
         // Mailbox encodes the display name; CR/LF can never reach a header.
         let to = Mailbox::new(Some(msg.to_name.replace(['\r', '\n'], " ")), to_address);
         let text = SinglePart::builder()
@@ -163,12 +174,13 @@ impl MailSender {
         let message = if msg.attach_consent_pdf {
             let submission_id = msg
                 .submission_id
-                .ok_or_else(|| Permanent("no submission to attach".into()))?;
+                .ok_or_else(|| NotBuilt::Permanent("no submission to attach".into()))?;
+            // A database hiccup is worth another try; a missing PDF is not.
             let pdf = consent_pdf::Entity::find_by_id(submission_id)
                 .one(&self.db)
                 .await
-                .map_err(|e| Permanent(format!("cannot read the consent PDF: {e}")))?
-                .ok_or_else(|| Permanent("the consent PDF no longer exists".into()))?;
+                .map_err(|e| NotBuilt::Later(format!("cannot read the consent PDF: {e}")))?
+                .ok_or_else(|| NotBuilt::Permanent("the consent PDF no longer exists".into()))?;
             let attachment = Attachment::new(format!("consent-{submission_id}.pdf")).body(
                 pdf.pdf,
                 ContentType::parse("application/pdf").expect("a valid MIME type"),
@@ -177,7 +189,7 @@ impl MailSender {
         } else {
             builder.singlepart(text)
         };
-        message.map_err(|e| Permanent(format!("the message could not be built: {e}")))
+        message.map_err(|e| NotBuilt::Permanent(format!("the message could not be built: {e}")))
     }
 
     /// Records a send: sent, or a failure retried later, or given up.
@@ -216,5 +228,10 @@ impl MailSender {
     }
 }
 
-/// A reason the message can never be sent as it is.
-struct Permanent(String);
+/// Why a message could not be put together.
+enum NotBuilt {
+    /// It can never be sent as it is.
+    Permanent(String),
+    /// Something it needs is unavailable for now.
+    Later(String),
+}

@@ -11,6 +11,7 @@ use super::{
 #[component]
 pub fn ConsentStep() -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
+    ctx.ensure_template();
     view! {
         <Show
             when=move || ctx.template.with(Option::is_some)
@@ -38,6 +39,10 @@ pub fn ConsentStep() -> impl IntoView {
                                     id=id.clone()
                                     prop:checked=checked
                                     aria-describedby=format!("{id}-error")
+                                    aria-invalid={
+                                        let p = path.clone();
+                                        move || ctx.shown.with(|e| e.get(&p).is_some()).to_string()
+                                    }
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         let cid = clause_id.clone();

@@ -17,7 +17,9 @@ pub fn Done() -> impl IntoView {
             <p><strong>"Thank you — the clinic has your intake and signed consent."</strong></p>
             {move || receipt().map(|r| view! { <p class="note">{format!("Reference: {}", r.id)}</p> })}
         </div>
-        {move || receipt().map(|r| {
+        // A shared clinic tablet shows no link to the client's record: their
+        // copy is e-mailed.
+        {move || receipt().filter(|_| !ctx.kiosk).map(|r| {
             let href = format!("/api/v1/submissions/{}/consent.pdf?token={}", r.id, r.receipt_token);
             view! {
                 <p>

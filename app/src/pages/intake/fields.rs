@@ -191,6 +191,8 @@ pub fn RadioGroup(
                         id=input_id.clone()
                         name=name.clone()
                         value=value.clone()
+                        aria-invalid=move || invalid.get().to_string()
+                        aria-describedby=describedby
                         prop:checked=move || get.with(|g| g.as_deref() == Some(v1.as_str()))
                         on:change=move |_| {
                             set.run(value.clone());
@@ -203,7 +205,7 @@ pub fn RadioGroup(
         })
         .collect_view();
     view! {
-        <fieldset class="field" id=id.clone() tabindex="-1" aria-invalid=move || invalid.get().to_string() aria-describedby=describedby>
+        <fieldset class="field" id=id.clone() tabindex="-1" role="radiogroup" aria-invalid=move || invalid.get().to_string() aria-describedby=describedby>
             <legend>{legend}</legend>
             {hint.map(|h| view! { <span class="hint" id=hint_id(&path)>{h}</span> })}
             <div class=choices_class>{items}</div>
@@ -264,6 +266,8 @@ pub fn CheckboxGroup(
                         type="checkbox"
                         id=input_id.clone()
                         value=value.clone()
+                        aria-invalid=move || invalid.get().to_string()
+                        aria-describedby=describedby
                         prop:checked=move || get.with(|v| v.contains(&v1))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);

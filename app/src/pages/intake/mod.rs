@@ -22,6 +22,10 @@ use draft::Draft;
 
 const DRAFT_KEY: &str = "stipple.intake.draft";
 const RECEIPT_KEY: &str = "stipple.intake.receipt";
+/// When the receipt was kept (ms): it is forgotten after a day, so a shared
+/// phone does not keep opening someone's signed consent.
+const RECEIPT_TIME_KEY: &str = "stipple.intake.receipt_at";
+const RECEIPT_KEEP_MS: f64 = 24.0 * 3600.0 * 1000.0;
 /// A kiosk tablet forgets everything after this much inactivity, unless the
 /// clinic's kiosk link sets `idle=<seconds>` (10 … 3600).
 const KIOSK_IDLE_MS: u64 = 3 * 60 * 1000;
@@ -100,6 +104,7 @@ pub struct FormCtx {
     /// Field paths with their labels, in the order the fields were drawn:
     /// the error summary lists problems in form order and names the field.
     pub labels: StoredValue<Vec<(String, String)>>,
+    template_loading: StoredValue<bool>,
 }
 
 impl FormCtx {
@@ -191,10 +196,27 @@ impl FormCtx {
         }
     }
 
+    /// Fetches the consent template unless it is here or on its way; called
+    /// again wherever it is needed, so a failed fetch is retried.
+    pub fn ensure_template(&self) {
+        if self.template.with_untracked(Option::is_some) || self.template_loading.get_value() {
+            return;
+        }
+        self.template_loading.set_value(true);
+        let ctx = *self;
+        leptos::task::spawn_local(async move {
+            if let Ok(t) = browser::get_json::<ConsentTemplate>("/api/v1/consent-template").await {
+                ctx.template.set(Some(t));
+            }
+            ctx.template_loading.set_value(false);
+        });
+    }
+
     /// Forgets this client: a fresh draft (kiosk, or after submitting).
     pub fn reset(&self) {
         browser::remove(DRAFT_KEY);
         browser::remove(RECEIPT_KEY);
+        browser::remove(RECEIPT_TIME_KEY);
         self.receipt.set(None);
         self.shown.set(FieldErrors::default());
         self.draft.set(Draft {
@@ -213,6 +235,7 @@ pub fn IntakePage() -> impl IntoView {
         receipt: RwSignal::new(None),
         kiosk: browser::query_param("kiosk").as_deref() == Some("1"),
         labels: StoredValue::new(Vec::new()),
+        template_loading: StoredValue::new(false),
     };
     provide_context(ctx);
     let loaded = RwSignal::new(false);
@@ -224,7 +247,13 @@ pub fn IntakePage() -> impl IntoView {
         } else {
             browser::load(DRAFT_KEY)
         };
-        let receipt: Option<Receipt> = if ctx.kiosk {
+        let fresh = browser::load::<f64>(RECEIPT_TIME_KEY)
+            .is_some_and(|at| browser::now_ms() - at < RECEIPT_KEEP_MS);
+        if !fresh {
+            browser::remove(RECEIPT_KEY);
+            browser::remove(RECEIPT_TIME_KEY);
+        }
+        let receipt: Option<Receipt> = if ctx.kiosk || !fresh {
             None
         } else {
             browser::load(RECEIPT_KEY)
@@ -245,11 +274,7 @@ pub fn IntakePage() -> impl IntoView {
         ctx.receipt.set(receipt);
         ctx.draft.set(draft);
         loaded.set(true);
-        leptos::task::spawn_local(async move {
-            if let Ok(t) = browser::get_json::<ConsentTemplate>("/api/v1/consent-template").await {
-                ctx.template.set(Some(t));
-            }
-        });
+        ctx.ensure_template();
     });
     // Save on every change, once the stored draft has been read. Once sent,
     // nothing of the answers stays on the phone.
@@ -366,13 +391,7 @@ fn ErrorSummary() -> impl IntoView {
 pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<String>>) {
     let errors = ctx.all_errors();
     if !errors.is_empty() {
-        // Send the client to the first step with a problem.
-        let first = STEPS
-            .iter()
-            .position(|s| !errors.under(s.paths).is_empty())
-            .unwrap_or(0);
-        ctx.go(first);
-        ctx.show(errors.under(STEPS[first].paths));
+        send_back(ctx, errors, failure);
         return;
     }
     let submission = ctx.template.with_untracked(|t| {
@@ -385,6 +404,7 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<St
         })
     });
     let Some(submission) = submission else {
+        ctx.ensure_template();
         failure.set(Some(
             "The consent text has not loaded yet. Check your connection and try again.".into(),
         ));
@@ -400,6 +420,7 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<St
                 browser::remove(DRAFT_KEY);
                 if !ctx.kiosk {
                     browser::save(RECEIPT_KEY, &receipt);
+                    browser::save(RECEIPT_TIME_KEY, &browser::now_ms());
                 }
                 ctx.receipt.set(Some(receipt));
                 // A fresh draft (new id) so a later intake is a new submission.
@@ -415,14 +436,47 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<St
             Err(SendError::Network) => failure.set(Some(
                 "We could not reach the clinic. Your answers are saved on this phone — try again when you are online.".into(),
             )),
-            Err(SendError::Invalid(errors)) => {
-                let first = STEPS.iter().position(|s| !errors.under(s.paths).is_empty()).unwrap_or(0);
-                ctx.go(first);
-                ctx.show(errors.under(STEPS[first].paths));
-            }
+            Err(SendError::Invalid(errors)) => send_back(ctx, errors, failure),
+            Err(SendError::Conflict) => failure.set(Some(
+                "The clinic already has an earlier version of this intake from this phone, so these changes were not sent. \
+                 Please tell the clinic what needs correcting."
+                    .into(),
+            )),
             Err(SendError::Refused(message)) => failure.set(Some(message)),
         }
     });
+}
+
+/// Paths the client has no field for: they are explained on the Review page.
+const NO_FIELD: &[&str] = &[
+    "id",
+    "opened_at",
+    "appointment.invite_token",
+    "consent.template_version",
+];
+
+/// Takes the client to the first step with a problem, or explains problems
+/// no step can fix.
+fn send_back(ctx: FormCtx, errors: FieldErrors, failure: RwSignal<Option<String>>) {
+    if errors.get("appointment.invite_token").is_some() {
+        // A damaged invitation link must not block the intake: drop it.
+        ctx.draft.update(|d| d.invite_token = None);
+    }
+    let unplaced: Vec<String> = NO_FIELD.iter().filter_map(|p| errors.first(p)).collect();
+    let placed = FieldErrors(
+        errors
+            .0
+            .into_iter()
+            .filter(|(p, _)| !NO_FIELD.contains(&p.as_str()))
+            .collect(),
+    );
+    match STEPS.iter().position(|s| !placed.under(s.paths).is_empty()) {
+        Some(first) => {
+            ctx.go(first);
+            ctx.show(placed.under(STEPS[first].paths));
+        }
+        None => failure.set(Some(format!("{} Please try again.", unplaced.join(" ")))),
+    }
 }
 
 /// Kiosk mode: clear everything after inactivity, and soon after "Done".

@@ -213,7 +213,7 @@ pub fn Review() -> impl IntoView {
                     <section class="card review" aria-labelledby=format!("review-{step}")>
                         <h2 id=format!("review-{step}")>{title}</h2>
                         <dl>{items}</dl>
-                        <button type="button" class="button secondary" on:click=move |_| ctx.go(step)>
+                        <button type="button" class="button secondary" disabled=move || sending.get() on:click=move |_| ctx.go(step)>
                             {format!("Change {}", title.to_lowercase())}
                         </button>
                     </section>
@@ -231,7 +231,7 @@ pub fn Review() -> impl IntoView {
             </Show>
         </div>
         <div class="nav">
-            <button type="button" class="button" on:click=move |_| ctx.go(super::REVIEW - 1)>"Back"</button>
+            <button type="button" class="button" disabled=move || sending.get() on:click=move |_| ctx.go(super::REVIEW - 1)>"Back"</button>
             <button type="button" class="button primary" id="send" disabled=move || sending.get() on:click=move |_| submit(ctx, sending, failure)>
                 "Send to the clinic"
             </button>
