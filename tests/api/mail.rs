@@ -86,18 +86,7 @@ async fn client_receives_the_pdf_byte_identical(backend: Backend) {
     .await;
     // A replay does not queue it twice.
     app.submit(&fixture()).await;
-    let db = app.db().await;
-    let queued = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM mail_message",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get::<i64>("", "n")
-        .unwrap();
-    assert_eq!(queued, 1);
+    assert_eq!(app.count_rows("mail_message").await, 1);
     assert_eq!(sink.messages().len(), 1);
 }
 
@@ -189,18 +178,7 @@ async fn no_address_no_mail() {
     body["client"]["email"] = Value::Null;
     body["client"]["preferred_contact"] = "phone".into();
     app.submit(&body).await;
-    let db = app.db().await;
-    let n = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM mail_message",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get::<i64>("", "n")
-        .unwrap();
-    assert_eq!(n, 0);
+    assert_eq!(app.count_rows("mail_message").await, 0);
 }
 
 /// CR/LF in a name or address never reaches a mail header: refused at the door.

@@ -233,11 +233,16 @@ impl TestApp {
     }
 
     pub async fn count_submissions(&self) -> i64 {
+        self.count_rows("submission").await
+    }
+
+    /// Rows in one of our tables (a fixed name, never input).
+    pub async fn count_rows(&self, table: &str) -> i64 {
         let db = self.db().await;
         let row = db
             .query_one_raw(sea_orm::Statement::from_string(
                 db.get_database_backend(),
-                "SELECT COUNT(*) AS n FROM submission",
+                format!("SELECT COUNT(*) AS n FROM {table}"),
             ))
             .await
             .expect("count")
