@@ -1,5 +1,5 @@
-//! Reads a JSON request body with the size limit and content-type checks the
-//! API promises (413 and 415 with JSON errors, not framework text).
+//! Reads a request body with the size limit and content-type checks the API
+//! promises (413 and 415 with JSON errors, not framework text).
 
 use actix_web::{http::header, web, HttpRequest};
 use futures_util::StreamExt;
@@ -8,8 +8,18 @@ use super::api_error::ApiError;
 
 pub async fn read_json(
     req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, ApiError> {
+    read(req, payload, limit, &["application/json"]).await
+}
+
+/// A body of one of the `accepted` media types, at most `limit` bytes.
+pub async fn read(
+    req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
+    accepted: &[&str],
 ) -> Result<web::Bytes, ApiError> {
     let content_type = req
         .headers()
@@ -17,7 +27,7 @@ pub async fn read_json(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let mime = content_type.split(';').next().unwrap_or("").trim();
-    if !mime.eq_ignore_ascii_case("application/json") {
+    if !accepted.iter().any(|a| mime.eq_ignore_ascii_case(a)) {
         return Err(ApiError::UnsupportedMediaType);
     }
     let declared = req

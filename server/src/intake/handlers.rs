@@ -213,33 +213,16 @@ const MAX_VERIFY_BYTES: usize = 20 * 1024 * 1024;
 /// consent? Says only which submission and when it was signed.
 async fn verify_pdf(
     req: HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    use futures_util::StreamExt;
-    let mime = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if mime != "application/pdf" && mime != "application/octet-stream" {
-        return Err(ApiError::UnsupportedMediaType);
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::BadRequest(format!("The request body could not be read: {e}"))
-        })?;
-        if body.len() + chunk.len() > MAX_VERIFY_BYTES {
-            return Err(ApiError::TooLarge(MAX_VERIFY_BYTES));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = body::read(
+        &req,
+        payload,
+        MAX_VERIFY_BYTES,
+        &["application/pdf", "application/octet-stream"],
+    )
+    .await?;
     let answer = match service::find_by_pdf(&state.db, &body).await? {
         Some(row) => json!({
             "match": true,
