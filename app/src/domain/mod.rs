@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod errors;
+pub mod flags;
 pub mod names;
 pub mod parse;
 #[cfg(feature = "ssr")]
@@ -11,6 +12,7 @@ pub mod template;
 pub mod vocab;
 
 pub use errors::FieldErrors;
+pub use flags::{flags, Flag, Severity};
 pub use parse::{parse_submission, ParseError};
 pub use submission::*;
 pub use template::{Clause, ConsentTemplate};
