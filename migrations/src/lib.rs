@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261120_000001_create_consent_template;
 mod m20261120_000002_create_submission;
 mod m20261121_000003_create_consent_pdf_and_mail;
+mod m20261121_000004_create_staff;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000001_create_consent_template::Migration),
             Box::new(m20261120_000002_create_submission::Migration),
             Box::new(m20261121_000003_create_consent_pdf_and_mail::Migration),
+            Box::new(m20261121_000004_create_staff::Migration),
         ]
     }
 }

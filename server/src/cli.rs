@@ -4,7 +4,33 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::{config::Settings, db, startup::Application, telemetry};
+use crate::{
+    config::Settings,
+    db,
+    staff::{
+        accounts::{self, Role},
+        password::NewPassword,
+    },
+    startup::Application,
+    telemetry,
+};
+
+/// The new account's password: piped in (one line), or typed twice at a
+/// prompt that does not echo.
+fn read_password() -> anyhow::Result<NewPassword> {
+    use std::io::{BufRead, IsTerminal};
+    let raw = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (at least 12 characters): ")?;
+        let again = rpassword::prompt_password("Same password again: ")?;
+        anyhow::ensure!(first == again, "the two passwords differ");
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line
+    };
+    NewPassword::parse(&raw).map_err(|e| anyhow::anyhow!(e))
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,6 +49,16 @@ pub enum Command {
     Serve,
     /// Run database migrations and exit.
     Migrate,
+    /// Create a staff account. The password is read from standard input
+    /// when it is not a terminal, else asked for (twice).
+    CreateStaff {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["admin", "staff"])]
+        role: String,
+    },
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -57,6 +93,15 @@ pub fn run(cli: Cli) -> ExitCode {
                 let conn = db::connect(&settings).await?;
                 db::migrate(&conn).await?;
                 tracing::info!("migrations applied");
+                Ok(())
+            }
+            Command::CreateStaff { email, name, role } => {
+                let password = read_password()?;
+                let role = Role::parse(&role).expect("clap allows only admin or staff");
+                let conn = db::connect(&settings).await?;
+                db::migrate(&conn).await?;
+                let user = accounts::create(&conn, &email, &name, role, &password).await?;
+                println!("created {} account for {}", role.as_str(), user.email);
                 Ok(())
             }
         }

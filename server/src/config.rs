@@ -41,6 +41,15 @@ pub struct Settings {
     pub paper: Paper,
     /// The clinic's time zone (IANA name), for signing times in the PDF.
     pub timezone: chrono_tz::Tz,
+    /// Staff session cookies without `Secure`, for plain-http local use only.
+    pub insecure_cookies: bool,
+    /// A staff session ends after this long without a request.
+    pub staff_idle_minutes: u32,
+    /// How long an appointment invite link stays valid.
+    pub invite_days: u32,
+    /// The address clients reach the app at, for links in e-mails
+    /// (taken from the request when unset).
+    pub public_url: Option<String>,
 }
 
 pub use crate::consent_pdf::Paper;
@@ -176,6 +185,43 @@ impl Settings {
             })?,
             None => chrono_tz::Tz::UTC,
         };
+        let insecure_cookies = match get("STIPPLE_INSECURE_COOKIES").as_deref() {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(other) => {
+                return Err(bad(
+                    "STIPPLE_INSECURE_COOKIES",
+                    format!("`{other}` is not 0 or 1"),
+                ))
+            }
+        };
+        let number = |var: &'static str, default: u32, max: u32, unit: &str| match get(var) {
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        var,
+                        format!("`{v}` is not a number of {unit} from 1 to {max}"),
+                    )
+                }),
+            None => Ok(default),
+        };
+        let staff_idle_minutes = number("STIPPLE_STAFF_IDLE_MINUTES", 30, 24 * 60, "minutes")?;
+        let invite_days = number("STIPPLE_INVITE_DAYS", 14, 365, "days")?;
+        let public_url = match get("STIPPLE_PUBLIC_URL") {
+            Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                Some(u.trim_end_matches('/').to_string())
+            }
+            Some(u) => {
+                return Err(bad(
+                    "STIPPLE_PUBLIC_URL",
+                    format!("`{u}` is not an address like https://intake.example.com"),
+                ))
+            }
+            None => None,
+        };
         Ok(Self {
             bind,
             data_dir,
@@ -191,6 +237,10 @@ impl Settings {
             mail_retry_secs,
             paper,
             timezone,
+            insecure_cookies,
+            staff_idle_minutes,
+            invite_days,
+            public_url,
         })
     }
 
@@ -231,6 +281,10 @@ mod tests {
             ("STIPPLE_MAIL_RETRY_SECS", "0"),
             ("STIPPLE_PAPER", "a3"),
             ("STIPPLE_TIMEZONE", "Mars/Olympus"),
+            ("STIPPLE_INSECURE_COOKIES", "yes please"),
+            ("STIPPLE_STAFF_IDLE_MINUTES", "0"),
+            ("STIPPLE_INVITE_DAYS", "1000"),
+            ("STIPPLE_PUBLIC_URL", "intake.example.com"),
         ] {
             let err = Settings::from_vars(&vars(&[(k, v)])).unwrap_err();
             assert_eq!(err.var, k);

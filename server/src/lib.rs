@@ -10,5 +10,6 @@ pub mod http;
 pub mod intake;
 pub mod mail;
 pub mod secret;
+pub mod staff;
 pub mod startup;
 pub mod telemetry;

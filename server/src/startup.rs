@@ -40,6 +40,13 @@ impl Application {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let conn = db::connect(&settings).await?;
         db::migrate(&conn).await?;
+        let backfilled = crate::staff::queue::backfill_flags(&conn).await?;
+        if backfilled > 0 {
+            tracing::info!(
+                backfilled,
+                "contraindication flags computed for older submissions"
+            );
+        }
         let secret = SecretKey::load(settings.secret_key.as_deref(), &settings.data_dir)?;
         let templates =
             Arc::new(Templates::load(&conn, settings.consent_template.as_deref()).await?);

@@ -47,11 +47,10 @@ fn migrate_creates_the_database_and_exits() {
     assert!(dir.path().join("stipple.db").exists());
 }
 
-#[test]
-fn serves_then_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+/// Starts `stipple serve` on a free port; returns it and its address.
+fn serve(dir: &std::path::Path) -> (std::process::Child, String) {
     let mut child = stipple()
-        .env("STIPPLE_DATA_DIR", dir.path())
+        .env("STIPPLE_DATA_DIR", dir)
         .env("STIPPLE_BIND", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -69,10 +68,23 @@ fn serves_then_stops_cleanly_on_sigterm() {
             break v["fields"]["address"].as_str().unwrap().to_string();
         }
     };
-    let mut stream = TcpStream::connect(&address).unwrap();
-    stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
+    (child, address)
+}
+
+/// One HTTP/1.0 exchange; returns the whole reply.
+fn http(address: &str, request: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut reply = String::new();
     stream.read_to_string(&mut reply).unwrap();
+    reply
+}
+
+#[test]
+fn serves_then_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, address) = serve(dir.path());
+    let reply = http(&address, "GET /healthz HTTP/1.0\r\n\r\n");
     assert!(
         reply.starts_with("HTTP/1.0 200") || reply.starts_with("HTTP/1.1 200"),
         "{reply}"
@@ -95,4 +107,73 @@ fn serves_then_stops_cleanly_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+fn create_staff(dir: &std::path::Path, email: &str, password: &str) -> std::process::Output {
+    let mut child = stipple()
+        .args([
+            "create-staff",
+            "--email",
+            email,
+            "--name",
+            "Dana Reviewer",
+            "--role",
+            "admin",
+        ])
+        .env("STIPPLE_DATA_DIR", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn create_staff_reads_the_password_from_stdin_and_the_account_can_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let short = create_staff(dir.path(), "dana@clinic.example", "too short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+
+    let ok = create_staff(dir.path(), "Dana@Clinic.example", "a long passphrase here");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let again = create_staff(dir.path(), "dana@clinic.example", "a long passphrase here");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let (mut child, address) = serve(dir.path());
+    let body = r#"{"email":"dana@clinic.example","password":"a long passphrase here"}"#;
+    let reply = http(
+        &address,
+        &format!(
+            "POST /api/v1/staff/login HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        reply.starts_with("HTTP/1.1 200") || reply.starts_with("HTTP/1.0 200"),
+        "{reply}"
+    );
+    let lower = reply.to_lowercase();
+    assert!(
+        lower.contains("set-cookie: __host-stipple_staff="),
+        "{reply}"
+    );
+    assert!(
+        lower.contains("httponly") && lower.contains("samesite=strict") && lower.contains("secure")
+    );
+    assert!(reply.contains("csrf_token"));
 }

@@ -83,7 +83,8 @@ pub fn flags(s: &Submission, today: NaiveDate) -> Vec<Flag> {
         raise(
             "isotretinoin",
             Stop,
-            "Took isotretinoin in the last 12 months: the skin may be fragile and heal poorly.".into(),
+            "Took isotretinoin in the last 12 months: the skin may be fragile and heal poorly."
+                .into(),
         );
     }
     let conditions = &m.skin_conditions;
@@ -345,7 +346,10 @@ mod tests {
             camouflage_wanted: true,
         };
         let f = only(|s| s.scars = vec![scar(5), scar(30)]);
-        assert_eq!((f.code.as_str(), f.severity), ("young_scar", Severity::Stop));
+        assert_eq!(
+            (f.code.as_str(), f.severity),
+            ("young_scar", Severity::Stop)
+        );
         assert!(f.reason.contains("Crown (5 months)"), "{}", f.reason);
         let mut s = clean();
         s.scars = vec![scar(6)];

@@ -310,7 +310,7 @@ pub fn email_address(value: &str) -> Result<(), ValidationError> {
     }
 }
 
-fn phone_number(value: &str) -> Result<(), ValidationError> {
+pub fn phone_number(value: &str) -> Result<(), ValidationError> {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     let allowed = value
         .chars()

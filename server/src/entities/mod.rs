@@ -1,6 +1,12 @@
 //! sea-orm entities: the stored shape of the clinic's records.
 
+pub mod audit_log;
 pub mod consent_pdf;
 pub mod consent_template;
+pub mod invite;
+pub mod login_failure;
 pub mod mail_message;
+pub mod staff_session;
+pub mod staff_user;
 pub mod submission;
+pub mod submission_note;

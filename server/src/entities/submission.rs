@@ -25,6 +25,15 @@ pub struct Model {
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,
     pub canonical_sha256: String,
+    pub status_changed_at: Option<DateTimeUtc>,
+    pub status_changed_by: Option<Uuid>,
+    /// The appointment invite the client came from, if any.
+    pub invite_id: Option<Uuid>,
+    /// Lower-cased name, e-mail and phone digits, for the staff search.
+    pub search_text: String,
+    /// `[{code, severity, reason}]` as computed when the submission arrived.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub flags: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,8 +13,24 @@ pub enum ApiError {
     Invalid(FieldErrors),
     #[error("not found")]
     NotFound,
+    /// No staff session, or it has ended.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// A failed sign-in: the same answer whether the e-mail exists or not.
+    #[error("wrong credentials")]
+    WrongCredentials,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// Too many failed logins; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(u64),
+    /// Existed once, not any more (expired or used invites, deleted records).
+    #[error("gone: {0}")]
+    Gone(String),
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    #[error("conflict: {0}")]
+    ConflictMessage(String),
     #[error("body too large")]
     TooLarge(usize),
     #[error("unsupported media type")]
@@ -40,7 +56,11 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unauthorized | ApiError::WrongCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Gone(_) => StatusCode::GONE,
+            ApiError::Conflict(_) | ApiError::ConflictMessage(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -55,7 +75,15 @@ impl ResponseError for ApiError {
                 json!({"error": "Some answers need attention", "errors": errors})
             }
             ApiError::NotFound => json!({"error": "Not found"}),
+            ApiError::Unauthorized => json!({"error": "Please sign in"}),
+            ApiError::WrongCredentials => json!({"error": "Wrong e-mail or password"}),
+            ApiError::Forbidden(m) => json!({"error": m}),
+            ApiError::TooManyRequests(_) => {
+                json!({"error": "Too many failed sign-ins; please wait and try again"})
+            }
+            ApiError::Gone(m) => json!({"error": m}),
             ApiError::Conflict(m) => json!({"error": m}),
+            ApiError::ConflictMessage(m) => json!({"error": m}),
             ApiError::TooLarge(limit) => {
                 json!({"error": format!("The request body is larger than {limit} bytes")})
             }
@@ -72,10 +100,15 @@ impl ResponseError for ApiError {
             }
         };
         let mut res = HttpResponse::build(self.status_code()).json(body);
-        if matches!(self, ApiError::Unavailable(_)) {
+        let retry_after = match self {
+            ApiError::Unavailable(_) => Some(5),
+            ApiError::TooManyRequests(secs) => Some(*secs),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             res.headers_mut().insert(
                 actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from_static("5"),
+                actix_web::http::header::HeaderValue::from(secs),
             );
         }
         res

@@ -14,5 +14,6 @@ use crate::startup::AppState;
 pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
     cfg.route("/healthz", web::get().to(health::healthz));
     crate::intake::handlers::configure(cfg);
+    crate::staff::routes::configure(cfg);
     static_files::configure(cfg, &state.settings.site_root);
 }

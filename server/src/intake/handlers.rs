@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::service::{self, Evidence, StoreError, Stored};
 use crate::{
     http::{api_error::ApiError, body},
+    staff::{audit, invites},
     startup::AppState,
 };
 
@@ -18,7 +19,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/api/v1/submissions/{id}/consent.pdf",
             web::get().to(get_consent_pdf),
         )
-        .route("/api/v1/verify", web::post().to(verify_pdf));
+        .route("/api/v1/verify", web::post().to(verify_pdf))
+        .route(
+            "/api/v1/invites/{token}",
+            web::get().to(crate::staff::handlers::invites::open),
+        );
 }
 
 /// `GET /api/v1/consent-template`: the version new clients sign.
@@ -54,6 +59,11 @@ async fn create_submission(
             )),
         };
     }
+    if audit::is_deleted(&state.db, submission.id).await? {
+        return Err(ApiError::Gone(
+            "This submission was erased by the clinic and cannot be sent again".into(),
+        ));
+    }
     let version = &submission.consent.template_version;
     let Some(template) = state.templates.get(&state.db, version).await? else {
         let mut errors = FieldErrors::default();
@@ -71,6 +81,20 @@ async fn create_submission(
         template: &template,
     };
     submission.check(&ctx).map_err(ApiError::Invalid)?;
+    let invite = match submission.appointment.invite_token.as_deref() {
+        None => None,
+        Some(token) => {
+            let found = invites::by_token(&state.db, token).await?;
+            let why = match &found {
+                None => Some("This invitation link is not valid"),
+                Some(i) => invites::unusable(i, Utc::now()),
+            };
+            if let Some(why) = why {
+                return Err(invite_refused(why));
+            }
+            found
+        }
+    };
 
     let evidence = Evidence {
         received_at: Utc::now(),
@@ -81,12 +105,19 @@ async fn create_submission(
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(512).collect()),
     };
-    let stored = service::store(&state.db, &state.settings, &submission, &template, evidence)
-        .await
-        .map_err(|e| match e {
-            StoreError::Db(e) => ApiError::from(e),
-            StoreError::Pdf(e) => ApiError::Unexpected(anyhow::anyhow!(e)),
-        })?;
+    let stored = service::store(
+        &state.db,
+        &state.settings,
+        &submission,
+        &template,
+        evidence,
+        invite.as_ref(),
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Db(e) => ApiError::from(e),
+        StoreError::Pdf(e) => ApiError::Unexpected(anyhow::anyhow!(e)),
+    })?;
     let (code, row) = match stored {
         Stored::Created { row, mail_queued } => {
             if mail_queued {
@@ -100,11 +131,22 @@ async fn create_submission(
                 "A different submission with this id already exists",
             ))
         }
+        Stored::InviteUsed => return Err(invite_refused(
+            "This invitation link has already been used. Ask the clinic for a new one if you need to change your answers.",
+        )),
     };
     if code == actix_web::http::StatusCode::CREATED {
         tracing::info!(submission_id = %row.id, "submission stored");
     }
     Ok(receipt_response(&state, code, &row))
+}
+
+/// An invite that cannot be used: a 422 on the token, which the intake
+/// drops before showing the reason, so the client can still send.
+fn invite_refused(why: &str) -> ApiError {
+    let mut errors = FieldErrors::default();
+    errors.add("appointment.invite_token", why);
+    ApiError::Invalid(errors)
 }
 
 /// The answer to a stored submission: the same for the first send and replays.

@@ -4,15 +4,16 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 use sha2::{Digest, Sha256};
-use stipple_app::domain::{ConsentTemplate, Submission};
+use stipple_app::domain::{flags, ConsentTemplate, Submission};
 use uuid::Uuid;
 
 use super::consent_doc;
 use crate::{
     config::Settings,
     consent_pdf,
-    entities::{consent_pdf as pdf_entity, submission as entity},
+    entities::{consent_pdf as pdf_entity, invite, submission as entity},
     mail,
+    staff::{invites, queue},
 };
 
 pub const STATUS_NEW: &str = "new";
@@ -34,6 +35,8 @@ pub enum Stored {
     Replayed(entity::Model),
     /// The same id with different content: refused.
     Conflict,
+    /// The invite was used up by another submission meanwhile.
+    InviteUsed,
 }
 
 pub fn canonical_sha256(s: &Submission) -> String {
@@ -57,10 +60,12 @@ pub async fn store(
     submission: &Submission,
     template: &ConsentTemplate,
     evidence: Evidence,
+    invite: Option<&invite::Model>,
 ) -> Result<Stored, StoreError> {
     // The handler answers known ids before the rules run; an id stored in
     // the meantime makes the insert fail and is answered below.
     let hash = canonical_sha256(submission);
+    let received_at = evidence.received_at;
     let png = base64::engine::general_purpose::STANDARD
         .decode(
             submission
@@ -84,7 +89,6 @@ pub async fn store(
         .map_err(|e| StoreError::Pdf(e.to_string()))?
         .map_err(|e| StoreError::Pdf(e.to_string()))?;
     let pdf_sha = hex::encode(Sha256::digest(&pdf));
-    let received_at = evidence.received_at;
     let c = &submission.client;
     let row = entity::ActiveModel {
         id: Set(submission.id),
@@ -98,7 +102,14 @@ pub async fn store(
             .map(str::to_lowercase)),
         client_phone: Set(c.phone.clone().filter(|p| !p.trim().is_empty())),
         date_of_birth: Set(c.date_of_birth),
-        appointment_date: Set(submission.appointment.preferred_date),
+        // The invite's appointment is the one booked; else the client's wish.
+        appointment_date: Set(invite
+            .map(|i| {
+                i.appointment_at
+                    .with_timezone(&settings.timezone)
+                    .date_naive()
+            })
+            .or(submission.appointment.preferred_date)),
         answers: Set(serde_json::to_value(submission).expect("submissions serialise")),
         template_version: Set(template.version.clone()),
         template_content: Set(serde_json::to_value(template).expect("templates serialise")),
@@ -110,6 +121,21 @@ pub async fn store(
         client_ip: Set(evidence.client_ip),
         user_agent: Set(evidence.user_agent),
         canonical_sha256: Set(hash.clone()),
+        status_changed_at: Set(None),
+        status_changed_by: Set(None),
+        invite_id: Set(invite.map(|i| i.id)),
+        search_text: Set(queue::search_text(
+            &c.full_name,
+            c.email.as_deref(),
+            c.phone.as_deref(),
+        )),
+        flags: Set(Some(
+            serde_json::to_value(flags(
+                submission,
+                received_at.with_timezone(&settings.timezone).date_naive(),
+            ))
+            .expect("flags serialise"),
+        )),
     };
     let mail = mail::consent_copy(submission, template);
     let mail_queued = mail.is_some();
@@ -129,12 +155,18 @@ pub async fn store(
         if let Some(m) = mail {
             m.enqueue(&txn).await?;
         }
+        if let Some(i) = invite {
+            if !invites::use_up(&txn, i.id, submission.id).await? {
+                return Ok(None);
+            }
+        }
         txn.commit().await?;
-        Ok::<_, sea_orm::DbErr>(model)
+        Ok::<_, sea_orm::DbErr>(Some(model))
     }
     .await;
     match written {
-        Ok(row) => Ok(Stored::Created { row, mail_queued }),
+        Ok(Some(row)) => Ok(Stored::Created { row, mail_queued }),
+        Ok(None) => Ok(Stored::InviteUsed),
         Err(e) => {
             // Two sends of the same id raced: the loser reads the winner's row.
             match entity::Entity::find_by_id(submission.id).one(db).await? {

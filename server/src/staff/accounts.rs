@@ -1,0 +1,91 @@
+//! Staff accounts and their roles.
+
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::password::NewPassword;
+use crate::entities::staff_user as entity;
+
+/// What a staff member may do. `Admin` includes everything `Staff` may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "staff" => Some(Role::Staff),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error("a staff account with this e-mail already exists")]
+    Exists,
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Creates a staff account (`stipple create-staff`).
+pub async fn create(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &NewPassword,
+) -> Result<entity::Model, CreateError> {
+    let email = normalise_email(email);
+    if stipple_app::domain::email_address(&email).is_err() {
+        return Err(CreateError::Invalid("the e-mail address is not valid"));
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 || name.chars().any(char::is_control) {
+        return Err(CreateError::Invalid(
+            "the name must be one line of 1 to 120 characters",
+        ));
+    }
+    if find_by_email(db, &email).await?.is_some() {
+        return Err(CreateError::Exists);
+    }
+    let hash = password.hash();
+    let row = entity::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        email: Set(email),
+        name: Set(name.to_string()),
+        role: Set(role.as_str().to_string()),
+        password_hash: Set(hash),
+        created_at: Set(Utc::now()),
+    };
+    Ok(entity::Entity::insert(row).exec_with_returning(db).await?)
+}
+
+pub async fn find_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<Option<entity::Model>, sea_orm::DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::Email.eq(normalise_email(email)))
+        .one(db)
+        .await
+}

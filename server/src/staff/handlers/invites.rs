@@ -1,0 +1,231 @@
+//! Invites over HTTP: staff create and list them; the client's link opens
+//! a pre-filled intake.
+
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use serde_json::json;
+use stipple_app::domain::{email_address, phone_number, FieldErrors};
+
+use crate::{
+    entities::invite as entity,
+    http::{api_error::ApiError, body},
+    mail::NewMail,
+    staff::{
+        audit::{self, Event},
+        invites::{self, NewInvite},
+        routes::{client_ip, Staff},
+    },
+    startup::AppState,
+};
+
+#[derive(Deserialize)]
+struct CreateBody {
+    client_name: String,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    /// RFC 3339, or a clinic-local `YYYY-MM-DDTHH:MM` as a date-time input sends.
+    appointment_at: String,
+    #[serde(default)]
+    send_email: bool,
+}
+
+fn parse_appointment(raw: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let local = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn blank_to_none(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The link a client opens: the configured public address, else the one
+/// this request came in on.
+pub fn public_base(req: &HttpRequest, state: &AppState) -> String {
+    state.settings.public_url.clone().unwrap_or_else(|| {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    })
+}
+
+fn invite_json(i: &entity::Model, tz: chrono_tz::Tz) -> serde_json::Value {
+    let now = Utc::now();
+    json!({
+        "id": i.id,
+        "client_name": i.client_name,
+        "email": i.client_email,
+        "phone": i.client_phone,
+        "appointment_at": i.appointment_at,
+        "appointment_local": i.appointment_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        "expires_at": i.expires_at,
+        "created_at": i.created_at,
+        "status": invites::status(i, now),
+        "submission_id": i.submission_id,
+    })
+}
+
+/// `POST /api/v1/staff/invites`.
+pub async fn create(
+    req: HttpRequest,
+    payload: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = body::read_json(&req, payload, 16 * 1024).await?;
+    let b: CreateBody = serde_json::from_slice(&bytes).map_err(|_| {
+        ApiError::BadRequest(
+            r#"Send JSON like {"client_name": "…", "email": "…", "appointment_at": "2026-12-01T10:00"}"#.into(),
+        )
+    })?;
+    let tz = state.settings.timezone;
+    let mut errors = FieldErrors::default();
+    let name = b.client_name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 120 || name.chars().any(char::is_control) {
+        errors.add(
+            "client_name",
+            "Enter the client's name (one line, at most 120 characters)",
+        );
+    }
+    let email = blank_to_none(b.email).map(|e| e.to_lowercase());
+    if let Some(e) = &email {
+        if let Err(err) = email_address(e) {
+            errors.add(
+                "email",
+                err.message.map(|m| m.to_string()).unwrap_or_default(),
+            );
+        }
+    }
+    let phone = blank_to_none(b.phone);
+    if let Some(p) = &phone {
+        if let Err(err) = phone_number(p) {
+            errors.add(
+                "phone",
+                err.message.map(|m| m.to_string()).unwrap_or_default(),
+            );
+        }
+    }
+    if email.is_none() && phone.is_none() {
+        errors.add("email", "Give an e-mail address or a phone number");
+    }
+    if b.send_email && email.is_none() {
+        errors.add("email", "An e-mail address is needed to send the link");
+    }
+    let appointment_at = parse_appointment(&b.appointment_at, tz);
+    match appointment_at {
+        None => errors.add("appointment_at", "Enter the appointment date and time"),
+        Some(t) if t < Utc::now() => errors.add("appointment_at", "The appointment is in the past"),
+        Some(_) => {}
+    }
+    errors.into_result().map_err(ApiError::Invalid)?;
+    let appointment_at = appointment_at.expect("checked above");
+    let base = public_base(&req, &state);
+    let ip = client_ip(&req);
+    let txn = state.db.begin().await?;
+    let (row, token) = invites::create(
+        &txn,
+        NewInvite {
+            client_name: name.clone(),
+            client_email: email.clone(),
+            client_phone: phone,
+            appointment_at,
+        },
+        state.settings.invite_days,
+        staff.0.id,
+    )
+    .await?;
+    let link = format!("{base}/intake/{token}");
+    Event::new(audit::INVITE_CREATED, Some(staff.0.id), Some(ip.clone()))
+        .invite(row.id)
+        .record(&txn)
+        .await?;
+    let mut row = row;
+    if b.send_email {
+        let when = appointment_at
+            .with_timezone(&tz)
+            .format("%A %-d %B %Y at %H:%M");
+        let clinic = state.templates.current().clinic_name.clone();
+        NewMail {
+            submission_id: None,
+            kind: "invite",
+            to_address: email.clone().expect("checked above"),
+            to_name: name.clone(),
+            subject: format!("Your appointment at {clinic}: please fill in the intake"),
+            body_text: format!(
+                "Dear {name},\n\nYour appointment at {clinic} is on {when}.\n\n\
+                 Before you come, please answer a few questions and read and sign the consent here:\n\
+                 {link}\n\nIt takes about ten minutes and works on your phone. The link is personal: \
+                 please do not share it. It can be used once and expires in {days} days.\n",
+                days = state.settings.invite_days,
+            ),
+            attach_consent_pdf: false,
+        }
+        .enqueue(&txn)
+        .await?;
+        invites::mark_emailed(&txn, row.id).await?;
+        row.emailed_at = Some(Utc::now());
+        Event::new(audit::INVITE_EMAILED, Some(staff.0.id), Some(ip))
+            .invite(row.id)
+            .record(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    if b.send_email {
+        state.mail.wake();
+    }
+    let mut answer = invite_json(&row, tz);
+    answer["link"] = json!(link);
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(answer))
+}
+
+/// `GET /api/v1/staff/invites`: the most recent invites and how far each got.
+pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let tz = state.settings.timezone;
+    let items: Vec<_> = invites::recent(&state.db, 200)
+        .await?
+        .iter()
+        .map(|i| invite_json(i, tz))
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({"items": items})))
+}
+
+/// `GET /api/v1/invites/{token}` (public): what the intake is pre-filled
+/// with. Unknown links 404; used or expired ones 410 with the reason.
+pub async fn open(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let invite = invites::by_token(&state.db, &path)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if let Some(why) = invites::unusable(&invite, Utc::now()) {
+        return Err(ApiError::Gone(why.into()));
+    }
+    invites::mark_opened(&state.db, invite.id).await?;
+    let tz = state.settings.timezone;
+    let local = invite.appointment_at.with_timezone(&tz);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({
+            "client_name": invite.client_name,
+            "email": invite.client_email,
+            "phone": invite.client_phone,
+            "appointment_at": invite.appointment_at,
+            "appointment_date": local.date_naive(),
+            "appointment_local": local.format("%A %-d %B %Y, %H:%M").to_string(),
+        })))
+}

@@ -1,0 +1,493 @@
+//! The review queue over HTTP: list, detail, status, notes, PDF, e-mail,
+//! erase, CSV export.
+
+use std::collections::HashMap;
+
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use base64::Engine;
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+use serde_json::json;
+use stipple_app::domain::{answers::answer_sections, ConsentTemplate, FieldErrors, Submission};
+use uuid::Uuid;
+
+use crate::{
+    entities::{audit_log, invite, mail_message, staff_user},
+    http::{api_error::ApiError, body},
+    intake::{handlers::pdf_response, service},
+    mail,
+    staff::{
+        audit::{self, Event},
+        queue::{self, Cursor, Filter, StatusChange, STATUSES},
+        routes::{client_ip, Staff},
+    },
+    startup::AppState,
+};
+
+const DEFAULT_PAGE: u64 = 50;
+const MAX_PAGE: u64 = 200;
+const MAX_NOTE_CHARS: usize = 4000;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    after: Option<String>,
+    limit: Option<u64>,
+}
+
+fn parse_filter(q: &ListQuery) -> Result<Filter, ApiError> {
+    let date = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
+        match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => s.parse().map(Some).map_err(|_| {
+                ApiError::BadRequest(format!("`{name}` must be a date like 2026-11-30"))
+            }),
+        }
+    };
+    let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) if STATUSES.contains(&s) => Some(s.to_string()),
+        Some(_) => {
+            return Err(ApiError::BadRequest(format!(
+                "`status` must be one of {}",
+                STATUSES.join(", ")
+            )))
+        }
+    };
+    let q_text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if q_text.is_some_and(|s| s.chars().count() > 200) {
+        return Err(ApiError::BadRequest("The search is too long".into()));
+    }
+    Ok(Filter {
+        q: q_text.map(str::to_string),
+        status,
+        from: date("from", &q.from)?,
+        to: date("to", &q.to)?,
+    })
+}
+
+fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
+}
+
+async fn staff_names(db: &DatabaseConnection) -> Result<HashMap<Uuid, String>, ApiError> {
+    Ok(staff_user::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// `GET /api/v1/staff/submissions`.
+pub async fn list(
+    query: web::Query<ListQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = parse_filter(&query)?;
+    let after = match query.after.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(Cursor::decode(s).ok_or_else(|| {
+            ApiError::BadRequest("`after` is not a cursor from this list".into())
+        })?),
+    };
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let (rows, next) =
+        queue::page(&state.db, state.settings.timezone, &filter, after, limit).await?;
+    let items: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "client_name": r.client_name,
+                "client_email": r.client_email,
+                "client_phone": r.client_phone,
+                "received_at": r.received_at,
+                "appointment_date": r.appointment_date,
+                "status": r.status,
+                "flags": r.flags(),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({"items": items, "next": next.map(|c| c.encode())})))
+}
+
+/// `GET /api/v1/staff/submissions/{id}`: everything staff need to review.
+pub async fn detail(
+    req: HttpRequest,
+    path: web::Path<String>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let db = &state.db;
+    let row = service::find(db, id).await?.ok_or(ApiError::NotFound)?;
+    let names = staff_names(db).await?;
+    let name_of = |id: Option<Uuid>| id.and_then(|i| names.get(&i).cloned());
+    let flags = queue::stored_flags(&row);
+    let sections: Vec<_> = serde_json::from_value::<Submission>(row.answers.clone())
+        .map(|s| {
+            answer_sections(&s)
+                .into_iter()
+                .map(|sec| {
+                    json!({
+                        "title": sec.title,
+                        "rows": sec.rows.into_iter().map(|(q, a)| json!({"question": q, "answer": a})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let typed_name = row
+        .answers
+        .pointer("/signature/typed_name")
+        .cloned()
+        .unwrap_or_default();
+    let notes: Vec<_> = queue::notes(db, id)
+        .await?
+        .into_iter()
+        .map(|n| {
+            json!({"id": n.id, "author": name_of(Some(n.author_id)), "text": n.text, "created_at": n.created_at})
+        })
+        .collect();
+    let mail: Vec<_> = mail_message::Entity::find()
+        .filter(mail_message::Column::SubmissionId.eq(id))
+        .order_by_asc(mail_message::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            json!({
+                "id": m.id, "kind": m.kind, "to_address": m.to_address, "status": m.status,
+                "attempts": m.attempts, "last_error": m.last_error,
+                "created_at": m.created_at, "sent_at": m.sent_at,
+            })
+        })
+        .collect();
+    let history: Vec<_> = audit_log::Entity::find()
+        .filter(audit_log::Column::SubmissionId.eq(id))
+        .order_by_asc(audit_log::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| {
+            json!({"at": a.at, "action": a.action, "staff": name_of(a.staff_id), "detail": a.detail})
+        })
+        .collect();
+    let appointment = match row.invite_id {
+        Some(invite_id) => invite::Entity::find_by_id(invite_id)
+            .one(db)
+            .await?
+            .map(|i| json!({"invite_id": i.id, "appointment_at": i.appointment_at})),
+        None => None,
+    };
+    Event::new(
+        audit::SUBMISSION_VIEWED,
+        Some(staff.0.id),
+        Some(client_ip(&req)),
+    )
+    .submission(id)
+    .record(db)
+    .await?;
+    let png = base64::engine::general_purpose::STANDARD.encode(&row.signature_png);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({
+            "id": row.id,
+            "status": row.status,
+            "status_changed_at": row.status_changed_at,
+            "status_changed_by": name_of(row.status_changed_by),
+            "received_at": row.received_at,
+            "client": {
+                "full_name": row.client_name,
+                "email": row.client_email,
+                "phone": row.client_phone,
+                "date_of_birth": row.date_of_birth,
+            },
+            "appointment_date": row.appointment_date,
+            "appointment": appointment,
+            "template_version": row.template_version,
+            "canonical_sha256": row.canonical_sha256,
+            "flags": flags,
+            "sections": sections,
+            "signature": {"typed_name": typed_name, "png_data_url": format!("data:image/png;base64,{png}")},
+            "notes": notes,
+            "mail": mail,
+            "history": history,
+        })))
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    status: String,
+    note: Option<String>,
+}
+
+/// A note's text, checked: one to 4000 characters, no control characters
+/// other than line breaks.
+fn note_text(raw: Option<&str>, path: &str) -> Result<Option<String>, ApiError> {
+    let Some(t) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let mut errors = FieldErrors::default();
+    if t.chars().count() > MAX_NOTE_CHARS {
+        errors.add(path, "Keep notes under 4000 characters");
+    }
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add(path, "Remove the special characters");
+    }
+    errors.into_result().map_err(ApiError::Invalid)?;
+    Ok(Some(t.to_string()))
+}
+
+async fn json_body<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+    example: &str,
+) -> Result<T, ApiError> {
+    let bytes = body::read_json(req, payload, state.settings.max_body_bytes.min(64 * 1024)).await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| ApiError::BadRequest(format!("Send JSON like {example}")))
+}
+
+/// `POST /api/v1/staff/submissions/{id}/status` with `{"status", "note"?}`.
+pub async fn set_status(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let body: StatusBody = json_body(
+        &req,
+        payload,
+        &state,
+        r#"{"status": "cleared", "note": "…"}"#,
+    )
+    .await?;
+    if !STATUSES.contains(&body.status.as_str()) {
+        let mut e = FieldErrors::default();
+        e.add("status", format!("Choose one of {}", STATUSES.join(", ")));
+        return Err(ApiError::Invalid(e));
+    }
+    let note = note_text(body.note.as_deref(), "note")?;
+    match queue::change_status(
+        &state.db,
+        id,
+        &body.status,
+        note.as_deref(),
+        staff.0.id,
+        client_ip(&req),
+    )
+    .await?
+    {
+        StatusChange::Done(row) => Ok(HttpResponse::Ok().json(json!({
+            "id": row.id,
+            "status": row.status,
+            "status_changed_at": row.status_changed_at,
+            "status_changed_by": staff.0.name,
+        }))),
+        StatusChange::NotFound => Err(ApiError::NotFound),
+        StatusChange::NotAllowed(from) => Err(ApiError::ConflictMessage(format!(
+            "A submission that is `{from}` cannot become `{}`",
+            body.status
+        ))),
+        StatusChange::NoteRequired => {
+            let mut e = FieldErrors::default();
+            e.add(
+                "note",
+                "This submission has a stop flag: say in a note why it can be cleared",
+            );
+            Err(ApiError::Invalid(e))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct NoteBody {
+    text: String,
+}
+
+/// `POST /api/v1/staff/submissions/{id}/notes` with `{"text"}`: append-only.
+pub async fn add_note(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let body: NoteBody = json_body(&req, payload, &state, r#"{"text": "…"}"#).await?;
+    let Some(text) = note_text(Some(&body.text), "text")? else {
+        let mut e = FieldErrors::default();
+        e.add("text", "Write the note first");
+        return Err(ApiError::Invalid(e));
+    };
+    service::find(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let note = queue::add_note(&state.db, id, staff.0.id, &text).await?;
+    Event::new(audit::NOTE_ADDED, Some(staff.0.id), Some(client_ip(&req)))
+        .submission(id)
+        .record(&state.db)
+        .await?;
+    Ok(HttpResponse::Created().json(json!({
+        "id": note.id, "author": staff.0.name, "text": note.text, "created_at": note.created_at,
+    })))
+}
+
+/// `GET /api/v1/staff/submissions/{id}/consent.pdf` (`?download=1` to save).
+pub async fn consent_pdf(
+    req: HttpRequest,
+    path: web::Path<String>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let doc = service::consent_pdf(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let download = req
+        .query_string()
+        .split('&')
+        .any(|p| p == "download=1" || p == "download=true");
+    let action = if download {
+        audit::PDF_DOWNLOADED
+    } else {
+        audit::PDF_VIEWED
+    };
+    Event::new(action, Some(staff.0.id), Some(client_ip(&req)))
+        .submission(id)
+        .record(&state.db)
+        .await?;
+    Ok(pdf_response(&req, id, doc.pdf, &doc.sha256))
+}
+
+/// `POST /api/v1/staff/submissions/{id}/email`: queues the signed consent
+/// to the client's address again.
+pub async fn email_pdf(
+    req: HttpRequest,
+    path: web::Path<String>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let row = service::find(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let submission: Submission =
+        serde_json::from_value(row.answers.clone()).map_err(|e| ApiError::Unexpected(e.into()))?;
+    let template: ConsentTemplate = serde_json::from_value(row.template_content.clone())
+        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    let Some(message) = mail::consent_copy(&submission, &template) else {
+        let mut e = FieldErrors::default();
+        e.add("client.email", "This client gave no e-mail address");
+        return Err(ApiError::Invalid(e));
+    };
+    let to = message.to_address.clone();
+    let mail_id = message.enqueue(&state.db).await?;
+    Event::new(audit::PDF_EMAILED, Some(staff.0.id), Some(client_ip(&req)))
+        .submission(id)
+        .detail(format!("to {to}"))
+        .record(&state.db)
+        .await?;
+    state.mail.wake();
+    Ok(HttpResponse::Accepted().json(json!({"mail_id": mail_id, "status": "queued", "to": to})))
+}
+
+/// `DELETE /api/v1/staff/submissions/{id}` (admin): erases the personal data.
+pub async fn delete(
+    req: HttpRequest,
+    path: web::Path<String>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    if queue::erase(&state.db, id, staff.0.id, client_ip(&req)).await? {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Spreadsheets run cells that start with these as formulas.
+fn csv_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// `GET /api/v1/staff/export.csv` (admin): the filtered list, no signatures.
+pub async fn export_csv(
+    req: HttpRequest,
+    query: web::Query<ListQuery>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = parse_filter(&query)?;
+    let rows = queue::all(&state.db, state.settings.timezone, &filter).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| ApiError::Unexpected(e.into());
+    out.write_record([
+        "id",
+        "received_at",
+        "client_name",
+        "client_email",
+        "client_phone",
+        "appointment_date",
+        "status",
+        "flags",
+    ])
+    .map_err(csv_err)?;
+    for r in &rows {
+        let flags: Vec<String> = r
+            .flags()
+            .iter()
+            .map(|f| format!("{}:{}", f.severity.as_str(), f.code))
+            .collect();
+        out.write_record([
+            r.id.to_string(),
+            r.received_at.to_rfc3339(),
+            csv_cell(&r.client_name),
+            csv_cell(r.client_email.as_deref().unwrap_or("")),
+            csv_cell(r.client_phone.as_deref().unwrap_or("")),
+            r.appointment_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            r.status.clone(),
+            flags.join(" "),
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
+    Event::new(audit::EXPORTED, Some(staff.0.id), Some(client_ip(&req)))
+        .detail(format!(
+            "{} rows; query {}",
+            rows.len(),
+            req.query_string().chars().take(500).collect::<String>()
+        ))
+        .record(&state.db)
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"submissions.csv\"",
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(bytes))
+}

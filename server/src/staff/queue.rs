@@ -1,0 +1,429 @@
+//! The review queue: listing, searching, reviewing and erasing submissions.
+
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, LikeExpr},
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::Serialize;
+use stipple_app::domain::{flags, Flag};
+use uuid::Uuid;
+
+use super::audit::{self, Event};
+use crate::entities::{invite, submission as entity, submission_note as note};
+
+pub const STATUSES: &[&str] = &["new", "in_review", "cleared", "follow_up", "declined"];
+
+/// Which status may follow which: a submission is taken into review, then
+/// cleared, sent for follow-up or declined; a decision can be reopened.
+pub fn may_move(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("new", "in_review")
+            | ("in_review", "cleared" | "follow_up" | "declined")
+            | ("follow_up", "in_review" | "cleared" | "declined")
+            | ("cleared" | "declined", "in_review")
+    )
+}
+
+/// What the queue can be narrowed to.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    /// Received on or after this clinic-calendar day.
+    pub from: Option<NaiveDate>,
+    /// Received on or before this clinic-calendar day.
+    pub to: Option<NaiveDate>,
+}
+
+/// Where a page ends: the next page starts after this (time, id).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cursor {
+    pub received_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
+            "{}|{}",
+            self.received_at.timestamp_micros(),
+            self.id
+        ))
+    }
+
+    pub fn decode(s: &str) -> Option<Self> {
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s)
+            .ok()?;
+        let text = String::from_utf8(raw).ok()?;
+        let (micros, id) = text.split_once('|')?;
+        Some(Self {
+            received_at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, FromQueryResult)]
+pub struct ListRow {
+    pub id: Uuid,
+    pub client_name: String,
+    pub client_email: Option<String>,
+    pub client_phone: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub appointment_date: Option<NaiveDate>,
+    pub status: String,
+    #[serde(skip)]
+    pub flags: Option<serde_json::Value>,
+}
+
+impl ListRow {
+    pub fn flags(&self) -> Vec<Flag> {
+        self.flags
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// What the search column holds for a client: lower-cased name and e-mail,
+/// and the phone number's digits.
+pub fn search_text(name: &str, email: Option<&str>, phone: Option<&str>) -> String {
+    let digits: String = phone
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    format!(
+        "{} {} {}",
+        name.trim().to_lowercase(),
+        email.unwrap_or("").trim().to_lowercase(),
+        digits
+    )
+}
+
+/// A search as a LIKE pattern: phone-like queries match on digits only.
+fn search_pattern(q: &str) -> Option<String> {
+    let q = q.trim();
+    if q.is_empty() {
+        return None;
+    }
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = digits.len() >= 3
+        && q.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let needle = if phone_like { digits } else { q.to_lowercase() };
+    let escaped: String = needle
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    Some(format!("%{escaped}%"))
+}
+
+fn condition(filter: &Filter, tz: chrono_tz::Tz) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(pattern) = filter.q.as_deref().and_then(search_pattern) {
+        cond = cond
+            .add(Expr::col(entity::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
+    }
+    if let Some(status) = &filter.status {
+        cond = cond.add(entity::Column::Status.eq(status.clone()));
+    }
+    let start_of = |day: NaiveDate| {
+        tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    if let Some(from) = filter.from.and_then(start_of) {
+        cond = cond.add(entity::Column::ReceivedAt.gte(from));
+    }
+    if let Some(to) = filter.to.and_then(|d| d.succ_opt()).and_then(start_of) {
+        cond = cond.add(entity::Column::ReceivedAt.lt(to));
+    }
+    cond
+}
+
+fn list_query(filter: &Filter, tz: chrono_tz::Tz) -> sea_orm::Select<entity::Entity> {
+    use entity::Column as C;
+    entity::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::ClientName,
+            C::ClientEmail,
+            C::ClientPhone,
+            C::ReceivedAt,
+            C::AppointmentDate,
+            C::Status,
+            C::Flags,
+        ])
+        .filter(condition(filter, tz))
+        .order_by_desc(C::ReceivedAt)
+        .order_by_desc(C::Id)
+}
+
+/// One page of the queue, newest first, and the cursor of the next page.
+pub async fn page(
+    db: &DatabaseConnection,
+    tz: chrono_tz::Tz,
+    filter: &Filter,
+    after: Option<Cursor>,
+    limit: u64,
+) -> Result<(Vec<ListRow>, Option<Cursor>), DbErr> {
+    use entity::Column as C;
+    let mut query = list_query(filter, tz);
+    if let Some(c) = after {
+        query = query.filter(
+            Condition::any().add(C::ReceivedAt.lt(c.received_at)).add(
+                Condition::all()
+                    .add(C::ReceivedAt.eq(c.received_at))
+                    .add(C::Id.lt(c.id)),
+            ),
+        );
+    }
+    let mut rows = query
+        .limit(limit + 1)
+        .into_model::<ListRow>()
+        .all(db)
+        .await?;
+    let next = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| Cursor {
+            received_at: r.received_at,
+            id: r.id,
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Every row the filter matches, for the CSV export.
+pub async fn all(
+    db: &DatabaseConnection,
+    tz: chrono_tz::Tz,
+    filter: &Filter,
+) -> Result<Vec<ListRow>, DbErr> {
+    list_query(filter, tz).into_model::<ListRow>().all(db).await
+}
+
+pub async fn notes(db: &DatabaseConnection, id: Uuid) -> Result<Vec<note::Model>, DbErr> {
+    note::Entity::find()
+        .filter(note::Column::SubmissionId.eq(id))
+        .order_by_asc(note::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+pub async fn add_note(
+    db: &impl ConnectionTrait,
+    submission_id: Uuid,
+    author_id: Uuid,
+    text: &str,
+) -> Result<note::Model, DbErr> {
+    note::Entity::insert(note::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        submission_id: Set(submission_id),
+        author_id: Set(author_id),
+        text: Set(text.to_string()),
+        created_at: Set(Utc::now()),
+    })
+    .exec_with_returning(db)
+    .await
+}
+
+pub enum StatusChange {
+    Done(entity::Model),
+    NotFound,
+    /// The move is not allowed from the current status.
+    NotAllowed(String),
+    /// Clearing over a `stop` flag needs a note saying why.
+    NoteRequired,
+}
+
+/// Moves a submission to `to`, recording who and when, the note (if any)
+/// and the audit entry, all in one transaction.
+pub async fn change_status(
+    db: &DatabaseConnection,
+    id: Uuid,
+    to: &str,
+    note_text: Option<&str>,
+    staff_id: Uuid,
+    ip: String,
+) -> Result<StatusChange, DbErr> {
+    let txn = db.begin().await?;
+    let Some(row) = entity::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(StatusChange::NotFound);
+    };
+    if !may_move(&row.status, to) {
+        return Ok(StatusChange::NotAllowed(row.status));
+    }
+    let stop_flag = stored_flags(&row)
+        .iter()
+        .any(|f| f.severity == stipple_app::domain::Severity::Stop);
+    if to == "cleared" && stop_flag && note_text.is_none() {
+        return Ok(StatusChange::NoteRequired);
+    }
+    let now = Utc::now();
+    let from = row.status.clone();
+    // Only if nobody changed it meanwhile: the status seen is the one replaced.
+    let updated = entity::Entity::update_many()
+        .col_expr(entity::Column::Status, Expr::value(to))
+        .col_expr(entity::Column::StatusChangedAt, Expr::value(now))
+        .col_expr(entity::Column::StatusChangedBy, Expr::value(staff_id))
+        .filter(entity::Column::Id.eq(id))
+        .filter(entity::Column::Status.eq(from.clone()))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Ok(StatusChange::NotAllowed(from));
+    }
+    if let Some(text) = note_text {
+        add_note(&txn, id, staff_id, text).await?;
+    }
+    Event::new(audit::STATUS_CHANGED, Some(staff_id), Some(ip))
+        .submission(id)
+        .detail(format!("{from} → {to}"))
+        .record(&txn)
+        .await?;
+    let row = entity::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("submission vanished".into()))?;
+    txn.commit().await?;
+    Ok(StatusChange::Done(row))
+}
+
+/// The flags stored with a submission; computed again if missing.
+pub fn stored_flags(row: &entity::Model) -> Vec<Flag> {
+    if let Some(v) = &row.flags {
+        if let Ok(f) = serde_json::from_value(v.clone()) {
+            return f;
+        }
+    }
+    serde_json::from_value::<stipple_app::domain::Submission>(row.answers.clone())
+        .map(|s| flags(&s, row.received_at.date_naive()))
+        .unwrap_or_default()
+}
+
+/// Erases a submission: the answers, signature, PDF, notes and queued mail
+/// go; the audit log keeps a tombstone (id, hash, when, by whom) and the id
+/// can never be stored again.
+pub async fn erase(
+    db: &DatabaseConnection,
+    id: Uuid,
+    staff_id: Uuid,
+    ip: String,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let Some(row) = entity::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(false);
+    };
+    // Children first: PostgreSQL and SQLite both cascade, but only if SQLite
+    // has foreign keys on; this does not depend on it.
+    note::Entity::delete_many()
+        .filter(note::Column::SubmissionId.eq(id))
+        .exec(&txn)
+        .await?;
+    crate::entities::mail_message::Entity::delete_many()
+        .filter(crate::entities::mail_message::Column::SubmissionId.eq(id))
+        .exec(&txn)
+        .await?;
+    crate::entities::consent_pdf::Entity::delete_by_id(id)
+        .exec(&txn)
+        .await?;
+    invite::Entity::update_many()
+        .col_expr(
+            invite::Column::SubmissionId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .filter(invite::Column::SubmissionId.eq(id))
+        .exec(&txn)
+        .await?;
+    entity::Entity::delete_by_id(id).exec(&txn).await?;
+    Event::new(audit::SUBMISSION_DELETED, Some(staff_id), Some(ip))
+        .submission(id)
+        .detail(format!(
+            "received {}; sha256 {}",
+            row.received_at.to_rfc3339(),
+            row.canonical_sha256
+        ))
+        .record(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Fills in flags for submissions stored before flags were kept.
+pub async fn backfill_flags(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    let missing = entity::Entity::find()
+        .filter(entity::Column::Flags.is_null())
+        .all(db)
+        .await?;
+    let n = missing.len();
+    for row in missing {
+        let computed = stored_flags(&row);
+        let phone = row.client_phone.clone();
+        entity::Entity::update_many()
+            .col_expr(
+                entity::Column::Flags,
+                Expr::value(serde_json::to_value(&computed).expect("flags serialise")),
+            )
+            .col_expr(
+                entity::Column::SearchText,
+                Expr::value(search_text(
+                    &row.client_name,
+                    row.client_email.as_deref(),
+                    phone.as_deref(),
+                )),
+            )
+            .filter(entity::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips() {
+        let c = Cursor {
+            received_at: DateTime::from_timestamp_micros(1_763_700_000_123_456).unwrap(),
+            id: Uuid::new_v4(),
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("not a cursor"), None);
+    }
+
+    #[test]
+    fn search_escapes_wildcards_and_matches_phone_digits() {
+        assert_eq!(search_pattern("  "), None);
+        assert_eq!(search_pattern("Ana_%").unwrap(), "%ana\\_\\%%");
+        assert_eq!(search_pattern("+44 7700-900").unwrap(), "%447700900%");
+        assert_eq!(
+            search_text("Đặng Thị", Some("A@B.example"), Some("+44 (0) 7700")),
+            "đặng thị a@b.example 4407700"
+        );
+    }
+
+    #[test]
+    fn statuses_move_forward_and_can_reopen() {
+        assert!(may_move("new", "in_review"));
+        assert!(!may_move("new", "cleared"));
+        assert!(may_move("in_review", "cleared"));
+        assert!(may_move("cleared", "in_review"));
+        assert!(!may_move("cleared", "declined"));
+        assert!(!may_move("in_review", "new"));
+    }
+}

@@ -1,0 +1,147 @@
+//! Staff sessions: a random token in an HttpOnly, SameSite=Strict cookie;
+//! the database keeps only its SHA-256, the CSRF token and the last activity.
+
+use actix_web::{
+    cookie::{time::Duration as CookieDuration, Cookie, SameSite},
+    HttpRequest,
+};
+use base64::Engine;
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::accounts::Role;
+use crate::{
+    config::Settings,
+    entities::{staff_session as entity, staff_user},
+};
+
+/// Sessions also end this long after sign-in, however active.
+const MAX_SESSION_HOURS: i64 = 12;
+/// Last activity is written at most this often, not on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// The signed-in staff member of a request.
+#[derive(Clone, Debug)]
+pub struct StaffIdentity {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub csrf_token: String,
+    pub session_sha256: String,
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn sha256_hex(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// `__Host-` binds the cookie to this exact origin, but browsers accept it
+/// only with `Secure`, so plain-http local use takes the plain name.
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.insecure_cookies {
+        "stipple_staff"
+    } else {
+        "__Host-stipple_staff"
+    }
+}
+
+pub fn cookie(settings: &Settings, token: &str) -> Cookie<'static> {
+    Cookie::build(cookie_name(settings), token.to_string())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(!settings.insecure_cookies)
+        .finish()
+}
+
+pub fn removal_cookie(settings: &Settings) -> Cookie<'static> {
+    let mut c = cookie(settings, "");
+    c.set_max_age(CookieDuration::ZERO);
+    c
+}
+
+/// Starts a session for `user`; returns the cookie token and the CSRF token.
+pub async fn start(
+    db: &DatabaseConnection,
+    user: &staff_user::Model,
+    ip: Option<String>,
+) -> Result<(String, String), sea_orm::DbErr> {
+    let token = random_token();
+    let csrf = random_token();
+    let now = Utc::now();
+    entity::Entity::insert(entity::ActiveModel {
+        token_sha256: Set(sha256_hex(&token)),
+        staff_id: Set(user.id),
+        csrf_token: Set(csrf.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        ip: Set(ip),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok((token, csrf))
+}
+
+/// The session the request's cookie names, if it is still alive. An idle
+/// or too-old session is deleted on sight.
+pub async fn resolve(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    req: &HttpRequest,
+) -> Result<Option<StaffIdentity>, sea_orm::DbErr> {
+    let Some(cookie) = req.cookie(cookie_name(settings)) else {
+        return Ok(None);
+    };
+    if cookie.value().is_empty() || cookie.value().len() > 100 {
+        return Ok(None);
+    }
+    let key = sha256_hex(cookie.value());
+    let Some((session, Some(user))) = entity::Entity::find_by_id(key.clone())
+        .find_also_related(staff_user::Entity)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let idle = Duration::minutes(i64::from(settings.staff_idle_minutes));
+    if now - session.last_seen_at > idle
+        || now - session.created_at > Duration::hours(MAX_SESSION_HOURS)
+    {
+        entity::Entity::delete_by_id(key).exec(db).await?;
+        return Ok(None);
+    }
+    let Some(role) = Role::parse(&user.role) else {
+        return Ok(None);
+    };
+    if now - session.last_seen_at > Duration::seconds(TOUCH_EVERY_SECS) {
+        let mut active = session.clone().into_active_model();
+        active.last_seen_at = Set(now);
+        entity::Entity::update(active).exec(db).await?;
+    }
+    Ok(Some(StaffIdentity {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role,
+        csrf_token: session.csrf_token,
+        session_sha256: key,
+    }))
+}
+
+/// Ends a session server-side: its cookie is worthless from now on.
+pub async fn end(db: &DatabaseConnection, session_sha256: &str) -> Result<(), sea_orm::DbErr> {
+    entity::Entity::delete_by_id(session_sha256.to_string())
+        .exec(db)
+        .await?;
+    Ok(())
+}
