@@ -4,5 +4,7 @@
 mod consent_pdf;
 mod foundation;
 mod mail;
+mod staff_access;
+mod staff_queue;
 mod submissions;
 mod templates;

@@ -11,6 +11,7 @@ use tempfile::TempDir;
 
 pub mod browser;
 pub mod smtp;
+pub mod staff;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

@@ -1,0 +1,120 @@
+//! Staff sign-in for tests: accounts are made the way `stipple create-staff`
+//! makes them, and a client keeps the session cookie and CSRF token.
+
+use reqwest::{Method, Response};
+use serde_json::{json, Value};
+use stipple_server::staff::{
+    accounts::{self, Role},
+    password::NewPassword,
+};
+
+use crate::TestApp;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A signed-in staff member.
+pub struct StaffClient {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: String,
+    pub csrf: String,
+    pub set_cookie: String,
+}
+
+impl TestApp {
+    /// Creates an account with [`PASSWORD`].
+    pub async fn create_staff(&self, email: &str, role: &str) {
+        let db = self.db().await;
+        let role = Role::parse(role).expect("admin or staff");
+        accounts::create(
+            &db,
+            email,
+            "Test Reviewer",
+            role,
+            &NewPassword::parse(PASSWORD).unwrap(),
+        )
+        .await
+        .expect("create staff");
+    }
+
+    pub async fn login_raw(&self, email: &str, password: &str) -> Response {
+        self.api
+            .post(self.url("/api/v1/staff/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates an account with `role` and signs in.
+    pub async fn staff(&self, role: &str) -> StaffClient {
+        let email = format!("{role}-{}@clinic.example", uuid::Uuid::new_v4().simple());
+        self.create_staff(&email, role).await;
+        self.sign_in(&email).await
+    }
+
+    pub async fn sign_in(&self, email: &str) -> StaffClient {
+        let res = self.login_raw(email, PASSWORD).await;
+        assert_eq!(res.status(), 200, "login");
+        let set_cookie = res
+            .headers()
+            .get("set-cookie")
+            .expect("a session cookie")
+            .to_str()
+            .unwrap()
+            .to_string();
+        let cookie = set_cookie.split(';').next().unwrap().to_string();
+        let body: Value = res.json().await.unwrap();
+        StaffClient {
+            base: self.address.clone(),
+            http: self.api.clone(),
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+            set_cookie,
+        }
+    }
+}
+
+impl StaffClient {
+    /// A request with the session cookie and, unless `csrf` is false, the token.
+    pub fn request(&self, method: Method, path: &str, csrf: bool) -> reqwest::RequestBuilder {
+        let mut r = self
+            .http
+            .request(method, format!("{}{}", self.base, path))
+            .header("cookie", &self.cookie);
+        if csrf {
+            r = r.header("x-csrf-token", &self.csrf);
+        }
+        r
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path, false)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let res = self.get(path).await;
+        let status = res.status();
+        let body: Value = res.json().await.expect("JSON");
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path, true)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(Method::DELETE, path, true)
+            .send()
+            .await
+            .expect("request")
+    }
+}
