@@ -27,6 +27,8 @@ pub enum SendError {
     Conflict,
     /// Any other refusal, with the server's message.
     Refused(String),
+    /// A staff request without a live session (401).
+    SignedOut,
 }
 
 #[cfg(feature = "hydrate")]
@@ -137,6 +139,7 @@ mod imp {
         method: &str,
         url: &str,
         body: Option<String>,
+        csrf: Option<&str>,
     ) -> Result<(u16, String), SendError> {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
@@ -145,6 +148,9 @@ mod imp {
         if let Some(b) = body {
             let _ = headers.set("Content-Type", "application/json");
             init.set_body(&JsValue::from_str(&b));
+        }
+        if let Some(token) = csrf {
+            let _ = headers.set("X-CSRF-Token", token);
         }
         init.set_headers(&headers);
         let request =
@@ -163,13 +169,32 @@ mod imp {
         Ok((response.status(), text))
     }
 
-    pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, SendError> {
-        let (status, text) = fetch("GET", url, None).await?;
-        if status != 200 {
-            return Err(SendError::Refused(format!("The server answered {status}")));
+    /// A JSON answer, or the refusal it stands for. `Conflict` is kept for
+    /// the intake, where a 409 means "changed since it was sent".
+    fn decode<T: DeserializeOwned>(
+        status: u16,
+        text: &str,
+        conflict_as_refusal: bool,
+    ) -> Result<T, SendError> {
+        if (200..300).contains(&status) {
+            let text = if text.is_empty() { "null" } else { text };
+            return serde_json::from_str(text)
+                .map_err(|_| SendError::Refused("The server's answer was not understood".into()));
         }
-        serde_json::from_str(&text)
-            .map_err(|_| SendError::Refused("The server's answer was not understood".into()))
+        let err: Option<ErrorBody> = serde_json::from_str(text).ok();
+        match (status, err) {
+            (401, _) => Err(SendError::SignedOut),
+            (422, Some(e)) if !e.errors.is_empty() => Err(SendError::Invalid(e.errors)),
+            (409, _) if !conflict_as_refusal => Err(SendError::Conflict),
+            (500..=599, _) => Err(SendError::Network),
+            (_, Some(e)) if !e.error.is_empty() => Err(SendError::Refused(e.error)),
+            _ => Err(SendError::Refused(format!("The server answered {status}"))),
+        }
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, SendError> {
+        let (status, text) = fetch("GET", url, None, None).await?;
+        decode(status, &text, true)
     }
 
     pub async fn post_json<B: Serialize, T: DeserializeOwned>(
@@ -178,19 +203,31 @@ mod imp {
     ) -> Result<T, SendError> {
         let body = serde_json::to_string(body)
             .map_err(|_| SendError::Refused("Could not prepare the answers".into()))?;
-        let (status, text) = fetch("POST", url, Some(body)).await?;
-        if (200..300).contains(&status) {
-            return serde_json::from_str(&text)
-                .map_err(|_| SendError::Refused("The server's answer was not understood".into()));
+        let (status, text) = fetch("POST", url, Some(body), None).await?;
+        decode(status, &text, false)
+    }
+
+    /// A staff request: state changes carry the session's CSRF token.
+    pub async fn staff_call<T: DeserializeOwned>(
+        method: &str,
+        url: &str,
+        body: Option<String>,
+        csrf: &str,
+    ) -> Result<T, SendError> {
+        let (status, text) = fetch(method, url, body, Some(csrf)).await?;
+        decode(status, &text, true)
+    }
+
+    pub fn navigate(url: &str) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().assign(url);
         }
-        let err: Option<ErrorBody> = serde_json::from_str(&text).ok();
-        match (status, err) {
-            (422, Some(e)) => Err(SendError::Invalid(e.errors)),
-            (409, _) => Err(SendError::Conflict),
-            (500..=599, _) => Err(SendError::Network),
-            (_, Some(e)) if !e.error.is_empty() => Err(SendError::Refused(e.error)),
-            _ => Err(SendError::Refused(format!("The server answered {status}"))),
-        }
+    }
+
+    pub fn confirm(message: &str) -> bool {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(message).ok())
+            .unwrap_or(false)
     }
 }
 
@@ -228,6 +265,18 @@ mod imp {
         _body: &B,
     ) -> Result<T, SendError> {
         Err(SendError::Network)
+    }
+    pub async fn staff_call<T: DeserializeOwned>(
+        _method: &str,
+        _url: &str,
+        _body: Option<String>,
+        _csrf: &str,
+    ) -> Result<T, SendError> {
+        Err(SendError::Network)
+    }
+    pub fn navigate(_url: &str) {}
+    pub fn confirm(_message: &str) -> bool {
+        false
     }
 }
 

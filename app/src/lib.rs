@@ -56,6 +56,12 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("") view=pages::landing::Landing/>
                 <Route path=path!("intake") view=pages::intake::IntakePage/>
+                <Route path=path!("intake/:token") view=pages::intake::IntakePage/>
+                <Route path=path!("staff") view=pages::staff::queue::QueuePage/>
+                <Route path=path!("staff/login") view=pages::staff::login::LoginPage/>
+                <Route path=path!("staff/submissions/:id") view=pages::staff::detail::DetailPage/>
+                <Route path=path!("staff/invites") view=pages::staff::invites::InvitesPage/>
+                <Route path=path!("staff/audit") view=pages::staff::audit::AuditPage/>
             </Routes>
         </Router>
     }

@@ -4,3 +4,4 @@
 mod intake;
 mod kiosk;
 mod landing;
+mod staff;

@@ -239,6 +239,8 @@ pub fn IntakePage() -> impl IntoView {
     };
     provide_context(ctx);
     let loaded = RwSignal::new(false);
+    let params = leptos_router::hooks::use_params_map();
+    let invite_notice: RwSignal<Option<Result<String, String>>> = RwSignal::new(None);
 
     // After hydration: restore the draft (or start one) and fetch the template.
     Effect::new(move |_| {
@@ -268,11 +270,15 @@ pub fn IntakePage() -> impl IntoView {
         if after_send {
             draft.step = DONE;
         }
-        if let Some(token) = browser::query_param("invite") {
-            draft.invite_token = Some(token);
-        }
+        let invite = params
+            .with_untracked(|p| p.get("token"))
+            .or_else(|| browser::query_param("invite"))
+            .filter(|_| draft.step != DONE);
         ctx.receipt.set(receipt);
         ctx.draft.set(draft);
+        if let Some(token) = invite {
+            open_invite(ctx, token, invite_notice);
+        }
         loaded.set(true);
         ctx.ensure_template();
     });
@@ -310,6 +316,12 @@ pub fn IntakePage() -> impl IntoView {
                 </div>
             </Show>
             <h1 id="step-title" tabindex="-1">{title}</h1>
+            <div role="status" aria-live="polite">
+                {move || invite_notice.get().filter(|_| step.get() < DONE).map(|n| match n {
+                    Ok(m) => view! { <p class="notice" id="invite-notice">{m}</p> }.into_any(),
+                    Err(m) => view! { <p class="notice warning" id="invite-notice">{m}</p> }.into_any(),
+                })}
+            </div>
             <ErrorSummary/>
             {move || match step.get() {
                 0 => about::AboutYou().into_any(),
@@ -330,6 +342,58 @@ pub fn IntakePage() -> impl IntoView {
             </Show>
         </main>
     }
+}
+
+/// What the clinic's invite says about this client and appointment.
+#[derive(Clone, serde::Deserialize)]
+struct InvitePrefill {
+    client_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    appointment_date: String,
+    appointment_local: String,
+}
+
+/// Opens the clinic's invite: fills in what the clinic already knows
+/// (never over the client's own answers) and ties the intake to the
+/// appointment. A used or expired link is explained, and the intake
+/// goes on without it.
+fn open_invite(ctx: FormCtx, token: String, notice: RwSignal<Option<Result<String, String>>>) {
+    leptos::task::spawn_local(async move {
+        let url = format!("/api/v1/invites/{token}");
+        match browser::get_json::<InvitePrefill>(&url).await {
+            Ok(p) => {
+                ctx.draft.update(|d| {
+                    d.invite_token = Some(token);
+                    let fill = |field: &mut String, value: Option<String>| {
+                        if field.trim().is_empty() {
+                            *field = value.unwrap_or_default();
+                        }
+                    };
+                    fill(&mut d.full_name, Some(p.client_name));
+                    fill(&mut d.email, p.email);
+                    fill(&mut d.phone, p.phone);
+                    fill(&mut d.preferred_date, Some(p.appointment_date));
+                });
+                notice.set(Some(Ok(format!(
+                    "Your appointment: {}",
+                    p.appointment_local
+                ))));
+            }
+            // Offline: keep the link; the clinic checks it when the intake is sent.
+            Err(SendError::Network) => ctx.draft.update(|d| d.invite_token = Some(token)),
+            Err(SendError::Refused(m)) => {
+                ctx.draft.update(|d| d.invite_token = None);
+                notice.set(Some(Err(m)));
+            }
+            Err(_) => {
+                ctx.draft.update(|d| d.invite_token = None);
+                notice.set(Some(Err(
+                    "This invitation link is not valid. You can still fill in the intake.".into(),
+                )));
+            }
+        }
+    });
 }
 
 /// Back and Next. Next checks the step with the shared rules first.
@@ -443,6 +507,7 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<St
                     .into(),
             )),
             Err(SendError::Refused(message)) => failure.set(Some(message)),
+            Err(SendError::SignedOut) => failure.set(Some("The clinic refused the answers. Please try again.".into())),
         }
     });
 }

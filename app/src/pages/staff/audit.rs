@@ -1,0 +1,89 @@
+//! `/staff/audit` (administrators): who did what, when, from where.
+
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::{call, local_time, me, StaffShell};
+
+#[derive(Clone, Debug, Deserialize)]
+struct Entry {
+    at: String,
+    action: String,
+    staff: Option<String>,
+    submission_id: Option<String>,
+    ip: Option<String>,
+    detail: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Page {
+    items: Vec<Entry>,
+}
+
+const ACTIONS: &[&str] = &[
+    "login",
+    "login_failed",
+    "logout",
+    "submission_viewed",
+    "pdf_viewed",
+    "pdf_downloaded",
+    "pdf_emailed",
+    "status_changed",
+    "note_added",
+    "export",
+    "submission_deleted",
+    "invite_created",
+    "invite_emailed",
+];
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! { <StaffShell title="Audit log"><Audit/></StaffShell> }
+}
+
+#[component]
+fn Audit() -> impl IntoView {
+    let me = me();
+    if !me.is_admin() {
+        return view! { <p class="error" role="alert">"The audit log is for administrators."</p> }
+            .into_any();
+    }
+    let csrf = StoredValue::new(me.csrf_token);
+    let action = RwSignal::new(String::new());
+    let items = RwSignal::new(Vec::<Entry>::new());
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let a = action.get();
+        let url = if a.is_empty() {
+            "/api/v1/staff/audit?limit=200".to_string()
+        } else {
+            format!("/api/v1/staff/audit?limit=200&action={a}")
+        };
+        leptos::task::spawn_local(async move {
+            match call::<Page>("GET", &url, None::<&()>, &csrf.get_value()).await {
+                Ok(p) => items.set(p.items),
+                Err(e) => problem.set(Some(e)),
+            }
+        });
+    });
+    view! {
+        <div class="field">
+            <label for="audit-action">"Action"</label>
+            <select id="audit-action" on:change=move |ev| action.set(event_target_value(&ev))>
+                <option value="">"All"</option>
+                {ACTIONS.iter().map(|a| view! { <option value=*a>{a.replace('_', " ")}</option> }).collect_view()}
+            </select>
+        </div>
+        {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        <ol class="audit" id="audit">
+            {move || items.get().into_iter().map(|e| view! {
+                <li>
+                    <strong>{e.action.replace('_', " ")}</strong>
+                    {format!(" · {} · {} · {}", local_time(&e.at), e.staff.unwrap_or_else(|| "—".into()), e.ip.unwrap_or_default())}
+                    {e.submission_id.map(|s| view! { " · " <a href=format!("/staff/submissions/{s}")>"submission"</a> })}
+                    {e.detail.map(|d| format!(" · {d}"))}
+                </li>
+            }).collect_view()}
+        </ol>
+    }.into_any()
+}

@@ -1,0 +1,350 @@
+//! `/staff/submissions/{id}`: everything about one submission, and the
+//! review actions.
+
+use leptos::prelude::*;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{call, local_time, me, status_label, StaffShell};
+use crate::{
+    browser,
+    domain::{Flag, Severity},
+};
+
+#[derive(Clone, Debug, Deserialize)]
+struct Client {
+    full_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    date_of_birth: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Row {
+    question: String,
+    answer: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Section {
+    title: String,
+    rows: Vec<Row>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Signature {
+    typed_name: String,
+    png_data_url: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Note {
+    author: Option<String>,
+    text: String,
+    created_at: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Mail {
+    kind: String,
+    to_address: String,
+    status: String,
+    attempts: i32,
+    last_error: Option<String>,
+    created_at: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct History {
+    at: String,
+    action: String,
+    staff: Option<String>,
+    detail: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Detail {
+    id: String,
+    status: String,
+    status_changed_at: Option<String>,
+    status_changed_by: Option<String>,
+    received_at: String,
+    client: Client,
+    appointment_date: Option<String>,
+    template_version: String,
+    flags: Vec<Flag>,
+    sections: Vec<Section>,
+    signature: Signature,
+    notes: Vec<Note>,
+    mail: Vec<Mail>,
+    history: Vec<History>,
+}
+
+#[component]
+pub fn DetailPage() -> impl IntoView {
+    view! { <StaffShell title="Submission"><DetailView/></StaffShell> }
+}
+
+/// The moves offered from each status (the server enforces the same).
+fn moves(status: &str) -> &'static [(&'static str, &'static str)] {
+    match status {
+        "new" => &[("in_review", "Start review")],
+        "in_review" | "follow_up" => &[
+            ("cleared", "Clear for treatment"),
+            ("follow_up", "Needs follow-up"),
+            ("declined", "Decline"),
+        ],
+        "cleared" | "declined" => &[("in_review", "Reopen")],
+        _ => &[],
+    }
+}
+
+#[component]
+fn DetailView() -> impl IntoView {
+    let me = me();
+    let params = leptos_router::hooks::use_params_map();
+    let id = params.with_untracked(|p| p.get("id")).unwrap_or_default();
+    let detail = RwSignal::new(None::<Detail>);
+    let problem = RwSignal::new(None::<String>);
+    let action_error = RwSignal::new(None::<String>);
+    let action_done = RwSignal::new(None::<String>);
+    let status_note = RwSignal::new(String::new());
+    let new_note = RwSignal::new(String::new());
+    let note_error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let csrf = StoredValue::new(me.csrf_token.clone());
+    let base = StoredValue::new(format!("/api/v1/staff/submissions/{id}"));
+
+    let reload = move || {
+        let url = base.get_value();
+        leptos::task::spawn_local(async move {
+            match call::<Detail>("GET", &url, None::<&()>, &csrf.get_value()).await {
+                Ok(d) => detail.set(Some(d)),
+                Err(e) => problem.set(Some(e)),
+            }
+        });
+    };
+    Effect::new(move |_| reload());
+
+    let post = move |path: &'static str,
+                     body: serde_json::Value,
+                     done: String,
+                     on_ok: Box<dyn Fn() + Send + Sync>| {
+        busy.set(true);
+        action_error.set(None);
+        action_done.set(None);
+        let url = format!("{}{path}", base.get_value());
+        leptos::task::spawn_local(async move {
+            let result =
+                call::<serde_json::Value>("POST", &url, Some(&body), &csrf.get_value()).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    on_ok();
+                    action_done.set(Some(done));
+                    reload();
+                }
+                Err(e) => action_error.set(Some(e)),
+            }
+        });
+    };
+    let post = StoredValue::new(post);
+
+    let change_status = move |to: &'static str, label: &'static str| {
+        let note = status_note.get_untracked();
+        let mut body = json!({"status": to});
+        if !note.trim().is_empty() {
+            body["note"] = json!(note);
+        }
+        post.with_value(|p| {
+            p(
+                "/status",
+                body,
+                format!("Done: {label}."),
+                Box::new(move || status_note.set(String::new())),
+            )
+        });
+    };
+    let add_note = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = new_note.get_untracked();
+        if text.trim().is_empty() {
+            note_error.set(Some("Write the note first.".into()));
+            return;
+        }
+        note_error.set(None);
+        post.with_value(|p| {
+            p(
+                "/notes",
+                json!({"text": text}),
+                "Note added.".into(),
+                Box::new(move || new_note.set(String::new())),
+            )
+        });
+    };
+    let email = move |_| {
+        post.with_value(|p| {
+            p(
+                "/email",
+                json!({}),
+                "The PDF is queued to the client's e-mail.".into(),
+                Box::new(|| {}),
+            )
+        });
+    };
+    let is_admin = me.is_admin();
+    let erase = move |_| {
+        if !browser::confirm("Erase this submission and its signed PDF for good? Only a record of the deletion is kept.") {
+            return;
+        }
+        let url = base.get_value();
+        leptos::task::spawn_local(async move {
+            match call::<()>("DELETE", &url, None::<&()>, &csrf.get_value()).await {
+                Ok(()) => browser::navigate("/staff"),
+                Err(e) => action_error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        {move || detail.get().map(|d| {
+            let pdf = format!("{}/consent.pdf", base.get_value());
+            let stop = d.flags.iter().any(|f| f.severity == Severity::Stop);
+            let has_email = d.client.email.is_some();
+            view! {
+                <section class="card" aria-labelledby="client-name">
+                    <h2 id="client-name">{d.client.full_name.clone()}</h2>
+                    <p>
+                        <span class=format!("pill {}", d.status) id="status">{status_label(&d.status)}</span>
+                        {d.status_changed_by.clone().map(|by| format!(" by {by}"))}
+                        {d.status_changed_at.clone().map(|at| format!(" on {}", local_time(&at)))}
+                    </p>
+                    <dl class="facts">
+                        <dt>"Received"</dt><dd>{local_time(&d.received_at)}</dd>
+                        <dt>"Appointment"</dt><dd>{d.appointment_date.clone().unwrap_or_else(|| "Not set".into())}</dd>
+                        <dt>"Date of birth"</dt><dd>{d.client.date_of_birth.clone()}</dd>
+                        <dt>"E-mail"</dt><dd>{d.client.email.clone().unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Phone"</dt><dd>{d.client.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Consent version"</dt><dd>{d.template_version.clone()}</dd>
+                    </dl>
+                </section>
+                <section class="card" aria-labelledby="flags-title">
+                    <h2 id="flags-title">"Contraindication flags"</h2>
+                    {if d.flags.is_empty() {
+                        view! { <p>"None raised by the answers."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="flag-list" id="flags">
+                                {d.flags.iter().map(|f| {
+                                    let class = if f.severity == Severity::Stop { "flag stop" } else { "flag review" };
+                                    view! {
+                                        <li>
+                                            <span class=class>{f.severity.as_str()}</span>" "
+                                            <strong>{f.code.replace('_', " ")}</strong>": "{f.reason.clone()}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                <section class="card" aria-labelledby="review-title">
+                    <h2 id="review-title">"Review"</h2>
+                    <div class="field">
+                        <label for="status-note">{if stop { "Note (required to clear: there is a stop flag)" } else { "Note (optional)" }}</label>
+                        <textarea id="status-note" rows="3" maxlength="4000" aria-describedby="action-error"
+                            prop:value=move || status_note.get() on:input=move |ev| status_note.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <div class="actions">
+                        {moves(&d.status).iter().map(|(to, label)| {
+                            let (to, label) = (*to, *label);
+                            view! {
+                                <button type="button" class="button primary" id=format!("to-{to}") disabled=move || busy.get()
+                                    on:click=move |_| change_status(to, label)>{label}</button>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <div role="alert" id="action-error">
+                        {move || action_error.get().map(|e| view! { <p class="error">{e}</p> })}
+                    </div>
+                    <div role="status">
+                        {move || action_done.get().map(|m| view! { <p class="success">{m}</p> })}
+                    </div>
+                    <h3>"Signed consent"</h3>
+                    <div class="actions">
+                        <a class="button" id="open-pdf" href=pdf.clone() target="_blank" rel="noopener">"View or print PDF"</a>
+                        <a class="button" id="download-pdf" href=format!("{pdf}?download=1")>"Download PDF"</a>
+                        {has_email.then(|| view! {
+                            <button type="button" class="button" id="email-pdf" disabled=move || busy.get() on:click=email>"E-mail PDF to client"</button>
+                        })}
+                        {is_admin.then(|| view! {
+                            <button type="button" class="button danger" id="erase" on:click=erase>"Erase submission"</button>
+                        })}
+                    </div>
+                </section>
+                <section class="card" aria-labelledby="notes-title">
+                    <h2 id="notes-title">"Notes"</h2>
+                    <ol class="notes" id="notes">
+                        {d.notes.iter().map(|n| view! {
+                            <li>
+                                <p class="note-text">{n.text.clone()}</p>
+                                <p class="meta">{format!("{} · {}", n.author.clone().unwrap_or_else(|| "Former staff".into()), local_time(&n.created_at))}</p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    <form on:submit=add_note>
+                        <div class="field">
+                            <label for="note-text">"Add a note"</label>
+                            <textarea id="note-text" rows="3" maxlength="4000" aria-describedby="note-error"
+                                aria-invalid=move || note_error.with(Option::is_some).to_string()
+                                prop:value=move || new_note.get() on:input=move |ev| new_note.set(event_target_value(&ev))></textarea>
+                            <div role="alert" id="note-error">{move || note_error.get().map(|e| view! { <p class="error">{e}</p> })}</div>
+                        </div>
+                        <button type="submit" class="button" id="add-note" disabled=move || busy.get()>"Add note"</button>
+                    </form>
+                </section>
+                {d.sections.iter().map(|s| view! {
+                    <section class="card answers">
+                        <h2>{s.title.clone()}</h2>
+                        <dl>
+                            {s.rows.iter().map(|r| view! { <dt>{r.question.clone()}</dt><dd>{r.answer.clone()}</dd> }).collect_view()}
+                        </dl>
+                    </section>
+                }).collect_view()}
+                <section class="card" aria-labelledby="signature-title">
+                    <h2 id="signature-title">"Signature"</h2>
+                    <img class="signature-image" src=d.signature.png_data_url.clone() alt=format!("Signature drawn by {}", d.signature.typed_name) width="300" height="100"/>
+                    <p>{format!("Typed name: {}", d.signature.typed_name)}</p>
+                </section>
+                <section class="card" aria-labelledby="mail-title">
+                    <h2 id="mail-title">"E-mail"</h2>
+                    {if d.mail.is_empty() {
+                        view! { <p>"No e-mail for this submission."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="mail" id="mail">
+                                {d.mail.iter().map(|m| view! {
+                                    <li>
+                                        <strong>{if m.kind == "consent_copy" { "Signed consent".to_string() } else { m.kind.clone() }}</strong>
+                                        {format!(" to {} — {} ({} attempts) · {}", m.to_address, m.status, m.attempts, local_time(&m.created_at))}
+                                        {m.last_error.clone().map(|e| view! { <span class="error">{format!(" Last error: {e}")}</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                <section class="card" aria-labelledby="history-title">
+                    <h2 id="history-title">"History"</h2>
+                    <ol class="history" id="history">
+                        {d.history.iter().map(|h| view! {
+                            <li>{format!("{} · {} · {}{}", local_time(&h.at), h.action.replace('_', " "), h.staff.clone().unwrap_or_else(|| "—".into()), h.detail.clone().map(|x| format!(" · {x}")).unwrap_or_default())}</li>
+                        }).collect_view()}
+                    </ol>
+                    <p class="note">{format!("Reference {}", d.id)}</p>
+                </section>
+            }
+        })}
+    }
+}

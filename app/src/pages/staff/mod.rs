@@ -1,0 +1,211 @@
+//! The staff workspace at `/staff`: sign-in, the review queue, a
+//! submission's detail, invites and the audit log. Pages are drawn on the
+//! server without data and fill in from the staff API after hydration, so
+//! no health data is ever in cached HTML.
+
+pub mod audit;
+pub mod detail;
+pub mod invites;
+pub mod login;
+pub mod queue;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::{
+    browser::{self, SendError},
+    domain::{Flag, Severity},
+};
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub role: String,
+}
+
+/// The signed-in staff member and the session's CSRF token.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Me {
+    pub user: User,
+    pub csrf_token: String,
+}
+
+impl Me {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == "admin"
+    }
+}
+
+/// The signed-in staff member (pages below the shell exist only once known).
+pub fn me() -> Me {
+    expect_context::<RwSignal<Option<Me>>>()
+        .get_untracked()
+        .expect("staff pages render after sign-in")
+}
+
+fn login_url() -> String {
+    let here = web_path();
+    format!("/staff/login?next={}", urlencode(&here))
+}
+
+#[cfg(feature = "hydrate")]
+fn web_path() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.pathname().ok()?, l.search().ok()?))
+        })
+        .unwrap_or_else(|| "/staff".into())
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn web_path() -> String {
+    "/staff".into()
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A staff API call. A lapsed session goes to the sign-in page and comes back.
+pub async fn call<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<&impl Serialize>,
+    csrf: &str,
+) -> Result<T, String> {
+    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    match browser::staff_call::<T>(method, url, body, csrf).await {
+        Ok(v) => Ok(v),
+        Err(SendError::SignedOut) => {
+            browser::navigate(&login_url());
+            Err("Your session has ended; please sign in again.".into())
+        }
+        Err(SendError::Network) => {
+            Err("The server could not be reached. Check the connection and try again.".into())
+        }
+        Err(SendError::Invalid(errors)) => Err(errors
+            .0
+            .values()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")),
+        Err(SendError::Refused(m)) => Err(m),
+        Err(SendError::Conflict) => Err("Someone else changed this meanwhile; reload.".into()),
+    }
+}
+
+/// Frame of every signed-in page: finds out who is signed in (or goes to
+/// the sign-in page), then shows the navigation and the page.
+#[component]
+pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
+    let me: RwSignal<Option<Me>> = RwSignal::new(None);
+    let problem = RwSignal::new(None::<String>);
+    provide_context(me);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            match browser::get_json::<Me>("/api/v1/staff/me").await {
+                Ok(m) => me.set(Some(m)),
+                Err(SendError::SignedOut) => browser::navigate(&login_url()),
+                Err(_) => problem.set(Some(
+                    "The server could not be reached. Reload to try again.".into(),
+                )),
+            }
+        });
+    });
+    let sign_out = move |_| {
+        let Some(m) = me.get_untracked() else { return };
+        leptos::task::spawn_local(async move {
+            let _ = call::<()>("POST", "/api/v1/staff/logout", None::<&()>, &m.csrf_token).await;
+            browser::navigate("/staff/login");
+        });
+    };
+    let children = StoredValue::new(children);
+    view! {
+        <Title text=title/>
+        <div class="staff">
+            <header class="staff-bar">
+                <a class="brand" href="/staff">
+                    <img src="/icons/icon-192.png" alt="" width="32" height="32"/>
+                    <span>"Stipple staff"</span>
+                </a>
+                <nav aria-label="Staff">
+                    <a href="/staff">"Queue"</a>
+                    <a href="/staff/invites">"Invites"</a>
+                    {move || me.get().filter(Me::is_admin).map(|_| view! { <a href="/staff/audit">"Audit log"</a> })}
+                </nav>
+                {move || me.get().map(|m| view! {
+                    <span class="who">{m.user.name}</span>
+                    <button type="button" class="button small" id="sign-out" on:click=sign_out>"Sign out"</button>
+                })}
+            </header>
+            <main class="page staff-page" data-ready=move || me.with(Option::is_some).to_string()>
+                <h1 id="page-title">{title}</h1>
+                {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+                {move || match me.with(Option::is_some) {
+                    true => children.with_value(|c| c()).into_any(),
+                    false => view! { <p class="note" aria-busy="true">"Loading…"</p> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+/// Flags as small badges: red for `stop`, amber for `review`.
+#[component]
+pub fn FlagBadges(flags: Vec<Flag>) -> impl IntoView {
+    if flags.is_empty() {
+        return view! { <span class="flag none">"No flags"</span> }.into_any();
+    }
+    flags
+        .into_iter()
+        .map(|f| {
+            let class = match f.severity {
+                Severity::Stop => "flag stop",
+                Severity::Review => "flag review",
+            };
+            let label = format!("{}: {}", f.severity.as_str(), f.code.replace('_', " "));
+            view! { <span class=class title=f.reason>{label}</span> }
+        })
+        .collect_view()
+        .into_any()
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "new" => "New",
+        "in_review" => "In review",
+        "cleared" => "Cleared",
+        "follow_up" => "Follow up",
+        "declined" => "Declined",
+        _ => "Unknown",
+    }
+}
+
+/// A UTC time from the API in the staff member's own time zone.
+pub fn local_time(iso: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso));
+        if !d.get_time().is_nan() {
+            let opts = js_sys::Object::new();
+            for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+                let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+            }
+            return d
+                .to_locale_string("default", &opts)
+                .as_string()
+                .unwrap_or_else(|| iso.to_string());
+        }
+    }
+    iso.replace('T', " ").chars().take(16).collect()
+}

@@ -1,0 +1,142 @@
+//! `/staff`: the review queue, newest first, with search and filters.
+
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::{call, local_time, me, status_label, urlencode, FlagBadges, StaffShell};
+use crate::domain::Flag;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Item {
+    pub id: String,
+    pub client_name: String,
+    pub received_at: String,
+    pub appointment_date: Option<String>,
+    pub status: String,
+    pub flags: Vec<Flag>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Page {
+    items: Vec<Item>,
+    next: Option<String>,
+}
+
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    view! { <StaffShell title="Review queue"><Queue/></StaffShell> }
+}
+
+#[component]
+fn Queue() -> impl IntoView {
+    let me = me();
+    let q = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let items = RwSignal::new(Vec::<Item>::new());
+    let next = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let query = move || {
+        [("q", q), ("status", status), ("from", from), ("to", to)]
+            .iter()
+            .filter_map(|(k, v)| {
+                let v = v.get_untracked();
+                (!v.trim().is_empty()).then(|| format!("{k}={}", urlencode(v.trim())))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let csrf = me.csrf_token.clone();
+    let load = move |more: bool| {
+        let mut url = format!("/api/v1/staff/submissions?limit=50&{}", query());
+        if more {
+            if let Some(n) = next.get_untracked() {
+                url.push_str(&format!("&after={n}"));
+            }
+        }
+        let csrf = csrf.clone();
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match call::<Page>("GET", &url, None::<&()>, &csrf).await {
+                Ok(page) => {
+                    problem.set(None);
+                    if more {
+                        items.update(|i| i.extend(page.items));
+                    } else {
+                        items.set(page.items);
+                    }
+                    next.set(page.next);
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    let load = StoredValue::new(load);
+    Effect::new(move |_| load.with_value(|l| l(false)));
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        load.with_value(|l| l(false));
+    };
+    let export_href = move || {
+        format!("/api/v1/staff/export.csv?{}", {
+            // Read the signals so the link follows the filters.
+            let _ = (q.get(), status.get(), from.get(), to.get());
+            query()
+        })
+    };
+    view! {
+        <form class="filters" role="search" on:submit=search>
+            <div class="field">
+                <label for="q">"Search name, e-mail or phone"</label>
+                <input id="q" type="search" inputmode="search" autocomplete="off" enterkeyhint="search"
+                    prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="">"Any"</option>
+                    {["new", "in_review", "cleared", "follow_up", "declined"].into_iter().map(|s| view! {
+                        <option value=s>{status_label(s)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="from">"Received from"</label>
+                    <input id="from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="to">"to"</label>
+                    <input id="to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            <button type="submit" class="button primary" id="search">"Search"</button>
+            {me.is_admin().then(|| view! { <a class="button" href=export_href id="export">"Export CSV"</a> })}
+        </form>
+        <div role="status" aria-live="polite" class="note">
+            {move || if loading.get() { "Loading…".to_string() } else { format!("{} shown", items.with(Vec::len)) }}
+        </div>
+        {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        <ul class="queue" id="queue">
+            {move || items.get().into_iter().map(|i| view! {
+                <li>
+                    <a class="queue-item" href=format!("/staff/submissions/{}", i.id)>
+                        <span class="name">{i.client_name}</span>
+                        <span class=format!("pill {}", i.status)>{status_label(&i.status)}</span>
+                        <span class="meta">
+                            {format!("Received {}", local_time(&i.received_at))}
+                            {i.appointment_date.map(|d| format!(" · appointment {d}"))}
+                        </span>
+                        <span class="flags"><FlagBadges flags=i.flags/></span>
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+        <Show when=move || next.with(Option::is_some)>
+            <button type="button" class="button" id="more" on:click=move |_| load.with_value(|l| l(true))>"Show more"</button>
+        </Show>
+    }
+}

@@ -1,0 +1,160 @@
+use std::collections::HashMap;
+
+use fantoccini::Locator;
+use stipple_tests::{browser, fresh_submission, spawn_app_with, staff::PASSWORD, Backend};
+
+async fn click(b: &browser::Browser, css: &str) {
+    let el = b
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"));
+    b.client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'})",
+            vec![serde_json::to_value(&el).unwrap()],
+        )
+        .await
+        .unwrap();
+    el.click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_into(b: &browser::Browser, css: &str, text: &str) {
+    let el = b
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"));
+    el.send_keys(text).await.unwrap();
+}
+
+/// A reviewer signs in, finds the fixture with its flag, clears it with a
+/// note and opens the signed PDF.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_clears_a_flagged_submission_and_opens_its_pdf() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        HashMap::from([("STIPPLE_INSECURE_COOKIES".to_string(), "1".to_string())]),
+    )
+    .await;
+    app.create_staff("dana@clinic.example", "admin").await;
+    let (id, _) = app.submit(&fresh_submission()).await;
+
+    let b = browser::launch().await;
+    b.client.goto(&app.url("/staff")).await.unwrap();
+    // Not signed in: the queue sends us to sign in, and back afterwards.
+    b.wait_js("location.pathname === '/staff/login'", "the sign-in page")
+        .await;
+    b.wait_js(
+        "document.documentElement.dataset.hydrated === 'true'",
+        "hydration",
+    )
+    .await;
+    type_into(&b, "#email", "dana@clinic.example").await;
+    type_into(&b, "#password", "not the password").await;
+    click(&b, "#sign-in").await;
+    b.wait_js(
+        "document.getElementById('login-error').textContent.includes('Wrong e-mail or password')",
+        "the sign-in error",
+    )
+    .await;
+    b.client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    type_into(&b, "#password", PASSWORD).await;
+    b.screenshot("staff-login").await;
+    click(&b, "#sign-in").await;
+
+    b.wait_js(
+        "location.pathname === '/staff' && document.querySelectorAll('#queue li').length === 1",
+        "the queue",
+    )
+    .await;
+    let row = b
+        .js("return document.querySelector('#queue li').textContent")
+        .await;
+    let row = row.as_str().unwrap();
+    assert!(row.contains("Zoë O'Brien"), "{row}");
+    assert!(row.contains("stop: anaesthetic allergy"), "{row}");
+    assert!(row.contains("New"), "{row}");
+    b.screenshot("staff-queue").await;
+
+    click(&b, "#queue a").await;
+    b.wait_js(
+        "document.getElementById('flags') !== null",
+        "the submission",
+    )
+    .await;
+    assert_eq!(
+        b.js("return location.pathname").await.as_str().unwrap(),
+        format!("/staff/submissions/{id}")
+    );
+    let flags = b
+        .js("return document.getElementById('flags').textContent")
+        .await;
+    assert!(flags.as_str().unwrap().contains("numbing cream"), "{flags}");
+    b.screenshot("staff-detail").await;
+
+    click(&b, "#to-in_review").await;
+    b.wait_js(
+        "document.getElementById('to-cleared') !== null",
+        "the review actions",
+    )
+    .await;
+    click(&b, "#to-cleared").await;
+    b.wait_js(
+        "document.getElementById('action-error').textContent.includes('stop flag')",
+        "the note to be asked for",
+    )
+    .await;
+    type_into(
+        &b,
+        "#status-note",
+        "No numbing cream: <img src=x onerror=\"window.pwned=1\">",
+    )
+    .await;
+    click(&b, "#to-cleared").await;
+    b.wait_js(
+        "document.getElementById('status').textContent === 'Cleared'",
+        "the cleared status",
+    )
+    .await;
+    // The note is shown as text, never run as markup.
+    let note = b
+        .js("return document.querySelector('#notes li .note-text').textContent")
+        .await;
+    assert!(note.as_str().unwrap().contains("<img src=x"), "{note}");
+    assert_eq!(
+        b.js("return window.pwned === undefined").await,
+        serde_json::json!(true)
+    );
+    assert_eq!(
+        b.js("return document.querySelectorAll('#notes img').length")
+            .await,
+        serde_json::json!(0)
+    );
+    b.screenshot("staff-cleared").await;
+
+    // The PDF opens with the staff session.
+    let href = b
+        .js("return document.getElementById('open-pdf').href")
+        .await;
+    let probe = format!(
+        "return fetch('{}').then(r => r.arrayBuffer().then(a => r.status + ' ' + r.headers.get('content-type') + ' ' + String.fromCharCode(...new Uint8Array(a.slice(0, 5))))).catch(e => 'failed ' + e)",
+        href.as_str().unwrap()
+    );
+    let got = b.js(&probe).await;
+    assert_eq!(got.as_str().unwrap(), "200 application/pdf %PDF-");
+    b.close().await;
+
+    let audit = app
+        .count_rows("audit_log WHERE action = 'pdf_viewed'")
+        .await;
+    assert_eq!(audit, 1);
+}
