@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
+# Plain http on this machine: the staff cookie cannot be `Secure` here.
+# Behind HTTPS, run the binary without it.
+export STIPPLE_INSECURE_COOKIES="${STIPPLE_INSECURE_COOKIES:-1}"
 exec cargo run --release --package stipple-server --bin stipple -- serve "$@"
