@@ -241,7 +241,7 @@ pub async fn add_note(
 }
 
 pub enum StatusChange {
-    Done(entity::Model),
+    Done(Box<entity::Model>),
     NotFound,
     /// The move is not allowed from the current status.
     NotAllowed(String),
@@ -299,7 +299,7 @@ pub async fn change_status(
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("submission vanished".into()))?;
     txn.commit().await?;
-    Ok(StatusChange::Done(row))
+    Ok(StatusChange::Done(Box::new(row)))
 }
 
 /// The flags stored with a submission; computed again if missing.
