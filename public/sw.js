@@ -1,7 +1,7 @@
 // Service worker: keeps the app shell available offline.
 // Bump VERSION with every release that changes a shell file; old caches are
 // deleted on activation.
-const VERSION = "stipple-shell-v1";
+const VERSION = "stipple-shell-v2";
 const SHELL = [
   "/",
   "/style.css",
@@ -39,7 +39,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(req)
         .then((res) => {
-          if (res.ok) {
+          // Staff pages are for the clinic's desk, not for offline use.
+          if (res.ok && !url.pathname.startsWith("/staff")) {
             const copy = res.clone();
             caches.open(VERSION).then((c) => c.put(req, copy));
           }

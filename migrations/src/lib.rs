@@ -7,6 +7,7 @@ mod m20261120_000001_create_consent_template;
 mod m20261120_000002_create_submission;
 mod m20261121_000003_create_consent_pdf_and_mail;
 mod m20261121_000004_create_staff;
+mod m20261121_000005_queue_index_and_audit_guard;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000002_create_submission::Migration),
             Box::new(m20261121_000003_create_consent_pdf_and_mail::Migration),
             Box::new(m20261121_000004_create_staff::Migration),
+            Box::new(m20261121_000005_queue_index_and_audit_guard::Migration),
         ]
     }
 }

@@ -50,6 +50,8 @@ pub struct Settings {
     /// The address clients reach the app at, for links in e-mails
     /// (taken from the request when unset).
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub use crate::consent_pdf::Paper;
@@ -222,6 +224,20 @@ impl Settings {
             }
             None => None,
         };
+        let trusted_proxies = match get("STIPPLE_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|ip| {
+                    ip.trim().parse().map_err(|_| {
+                        bad(
+                            "STIPPLE_TRUSTED_PROXIES",
+                            format!("`{}` is not an IP address", ip.trim()),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         Ok(Self {
             bind,
             data_dir,
@@ -241,6 +257,7 @@ impl Settings {
             staff_idle_minutes,
             invite_days,
             public_url,
+            trusted_proxies,
         })
     }
 
@@ -285,6 +302,7 @@ mod tests {
             ("STIPPLE_STAFF_IDLE_MINUTES", "0"),
             ("STIPPLE_INVITE_DAYS", "1000"),
             ("STIPPLE_PUBLIC_URL", "intake.example.com"),
+            ("STIPPLE_TRUSTED_PROXIES", "10.0.0.1, proxy"),
         ] {
             let err = Settings::from_vars(&vars(&[(k, v)])).unwrap_err();
             assert_eq!(err.var, k);

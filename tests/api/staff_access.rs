@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use reqwest::Method;
-use sea_orm::{sea_query::Expr, EntityTrait};
+use sea_orm::{sea_query::Expr, ConnectionTrait, EntityTrait};
 use serde_json::{json, Value};
 use stipple_server::{
     entities::staff_session as session_entity,
@@ -90,6 +90,41 @@ db_test!(
     }
 );
 
+db_test!(parallel_guesses_get_five_tries_at_most, |app| {
+    app.create_staff("race@clinic.example", "staff").await;
+    let tries = (0..20).map(|i| {
+        let app = &app;
+        async move {
+            app.login_raw("race@clinic.example", &format!("guess number {i}"))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let answers = futures::future::join_all(tries).await;
+    let checked = answers.iter().filter(|s| **s == 401).count();
+    assert!(
+        checked <= 5,
+        "{checked} passwords were checked: {answers:?}"
+    );
+    assert!(
+        answers.iter().all(|s| *s == 401 || *s == 429),
+        "{answers:?}"
+    );
+});
+
+db_test!(the_audit_log_cannot_be_changed_or_emptied, |app| {
+    app.staff("staff").await;
+    let db = app.db().await;
+    for sql in ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"] {
+        assert!(
+            db.execute_unprepared(sql).await.is_err(),
+            "{sql} was allowed"
+        );
+    }
+    assert_eq!(app.count_rows("audit_log WHERE action = 'login'").await, 1);
+});
+
 db_test!(five_failures_from_one_ip_lock_that_ip, |app| {
     app.create_staff("other@clinic.example", "staff").await;
     for i in 0..5 {
@@ -144,6 +179,20 @@ fn concrete(path: &str, id: &str) -> String {
     format!("{PREFIX}{}", path.replace("{id}", id))
 }
 
+/// The same path with the first letter of every fixed segment
+/// percent-encoded: routed the same, spelled differently.
+fn disguised(path: &str) -> String {
+    path.split('/')
+        .map(|seg| match seg.chars().next() {
+            Some(c) if c.is_ascii_lowercase() && !seg.contains('-') => {
+                format!("%{:02X}{}", c as u8, &seg[1..])
+            }
+            _ => seg.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn method(v: Verb) -> Method {
     match v {
         Verb::Get => Method::GET,
@@ -170,6 +219,13 @@ db_test!(every_staff_route_checks_session_role_and_csrf, |app| {
             .await
             .unwrap();
         assert_eq!(res.status(), 401, "{what} without a session");
+        let res = app
+            .api
+            .request(method(e.verb), app.url(&disguised(&path)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{what} spelled {}", disguised(&path));
         // A forged cookie is no session either.
         let res = app
             .api
@@ -188,6 +244,17 @@ db_test!(every_staff_route_checks_session_role_and_csrf, |app| {
                 .await
                 .unwrap();
             assert_eq!(res.status(), 403, "{what} as staff");
+            let res = staff
+                .request(method(e.verb), &disguised(&path), true)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                res.status(),
+                403,
+                "{what} as staff, spelled {}",
+                disguised(&path)
+            );
         }
         if e.verb.changes_state() {
             for token in [None, Some("wrong")] {

@@ -292,13 +292,23 @@ db_test!(
     an_admin_erases_a_submission_leaving_only_a_tombstone,
     |app| {
         let admin = app.staff("admin").await;
-        let body = fresh_submission();
+        // Invited, e-mailed, viewed, noted, e-mailed again: every trace of
+        // the client must go.
+        let invite = create_invite(&admin, true).await;
+        let mut body = fresh_submission();
+        body["appointment"]["invite_token"] = json!(token_of(&invite));
         let (id, token) = app.submit(&body).await;
         admin
             .post(
                 &format!("/api/v1/staff/submissions/{id}/notes"),
                 &json!({"text": "note"}),
             )
+            .await;
+        admin
+            .post(&format!("/api/v1/staff/submissions/{id}/email"), &json!({}))
+            .await;
+        admin
+            .get_json(&format!("/api/v1/staff/submissions/{id}"))
             .await;
         let res = admin
             .delete(&format!("/api/v1/staff/submissions/{id}"))
@@ -316,7 +326,19 @@ db_test!(
         let entry = &audit["items"][0];
         assert_eq!(entry["submission_id"], id.as_str());
         assert!(entry["detail"].as_str().unwrap().contains("sha256"));
-        assert!(!entry.to_string().contains("Marek"));
+        let whole_log = admin.get_json("/api/v1/staff/audit").await.to_string();
+        for personal in [
+            "O'Brien",
+            "Zoë",
+            "zoe@example.com",
+            "ivy@mail.example",
+            "Ivy",
+        ] {
+            assert!(!whole_log.contains(personal), "{personal} in {whole_log}");
+        }
+        let invites = admin.get_json("/api/v1/staff/invites").await;
+        assert_eq!(invites["items"][0]["client_name"], "(erased)");
+        assert!(invites["items"][0]["email"].is_null());
         // The phone cannot bring it back.
         let res = app.post_submission(&body).await;
         assert_eq!(res.status(), 410);
@@ -448,6 +470,18 @@ db_test!(
             .contains("already been used"));
         // A replay of the first is still answered as a replay.
         assert_eq!(app.post_submission(&s).await.status(), 200);
+        // Once delivered, the personal link is no longer in the database.
+        app.eventually(10, "the invite e-mail to be sent", || async {
+            app.count_rows("mail_message WHERE kind = 'invite' AND status = 'sent'")
+                .await
+                == 1
+        })
+        .await;
+        assert_eq!(
+            app.count_rows(&format!("mail_message WHERE body_text LIKE '%{token}%'"))
+                .await,
+            0
+        );
     }
 );
 

@@ -158,3 +158,56 @@ async fn a_reviewer_clears_a_flagged_submission_and_opens_its_pdf() {
         .await;
     assert_eq!(audit, 1);
 }
+
+/// The invite link opens the intake with what the clinic already knows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invite_link_opens_a_prefilled_intake() {
+    let app = stipple_tests::spawn_app(Backend::Sqlite).await;
+    let staff = app.staff("staff").await;
+    let res = staff
+        .post(
+            "/api/v1/staff/invites",
+            &serde_json::json!({
+                "client_name": "Ivy Invited",
+                "email": "ivy@mail.example",
+                "appointment_at": "2099-03-04T10:30:00Z",
+            }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let invite: serde_json::Value = res.json().await.unwrap();
+    let link = invite["link"].as_str().unwrap().to_string();
+
+    let b = browser::launch().await;
+    b.client.goto(&link).await.unwrap();
+    b.wait_ready().await;
+    b.wait_js(
+        "document.getElementById('f-client-full_name').value === 'Ivy Invited'",
+        "the name from the invite",
+    )
+    .await;
+    let email = b
+        .js("return document.getElementById('f-client-email').value")
+        .await;
+    assert_eq!(email, "ivy@mail.example");
+    let notice = b
+        .js("return document.getElementById('invite-notice').textContent")
+        .await;
+    assert!(notice.as_str().unwrap().contains("2099"), "{notice}");
+    b.screenshot("intake-invite").await;
+    let list = staff.get_json("/api/v1/staff/invites").await;
+    assert_eq!(list["items"][0]["status"], "opened");
+
+    // A link that is not ours says so, and the intake still works.
+    b.client
+        .goto(&app.url("/intake/not-a-real-invite"))
+        .await
+        .unwrap();
+    b.wait_ready().await;
+    b.wait_js(
+        "(document.getElementById('invite-notice') || {}).textContent?.includes('not valid')",
+        "the bad-link notice",
+    )
+    .await;
+    b.close().await;
+}

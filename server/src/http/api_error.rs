@@ -13,6 +13,9 @@ pub enum ApiError {
     Invalid(FieldErrors),
     #[error("not found")]
     NotFound,
+    /// Not found, with what the person holding the link should do.
+    #[error("not found: {0}")]
+    Missing(&'static str),
     /// No staff session, or it has ended.
     #[error("unauthorized")]
     Unauthorized,
@@ -55,7 +58,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::Missing(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized | ApiError::WrongCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -75,6 +78,7 @@ impl ResponseError for ApiError {
                 json!({"error": "Some answers need attention", "errors": errors})
             }
             ApiError::NotFound => json!({"error": "Not found"}),
+            ApiError::Missing(m) => json!({"error": m}),
             ApiError::Unauthorized => json!({"error": "Please sign in"}),
             ApiError::WrongCredentials => json!({"error": "Wrong e-mail or password"}),
             ApiError::Forbidden(m) => json!({"error": m}),

@@ -2,6 +2,7 @@
 
 pub mod api_error;
 pub mod body;
+pub mod client_ip;
 pub mod errors;
 pub mod health;
 pub mod middleware;

@@ -98,7 +98,10 @@ async fn create_submission(
 
     let evidence = Evidence {
         received_at: Utc::now(),
-        client_ip: req.peer_addr().map(|a| a.ip().to_string()),
+        client_ip: Some(crate::http::client_ip::client_ip(
+            &req,
+            &state.settings.trusted_proxies,
+        )),
         user_agent: req
             .headers()
             .get(header::USER_AGENT)

@@ -200,6 +200,7 @@ impl MailSender {
     ) -> anyhow::Result<()> {
         let attempts = msg.attempts + 1;
         let id = msg.id;
+        let kind = msg.kind.clone();
         let mut row = msg.into_active_model();
         row.attempts = Set(attempts);
         match outcome {
@@ -207,6 +208,11 @@ impl MailSender {
                 row.status = Set(STATUS_SENT.into());
                 row.sent_at = Set(Some(Utc::now()));
                 row.last_error = Set(None);
+                // An invite's text holds its personal link; once delivered,
+                // the database need not (only the link's hash is kept).
+                if kind == "invite" {
+                    row.body_text = Set("(sent; the personal link is not kept)".into());
+                }
                 tracing::info!(mail_id = %id, attempts, "mail sent");
             }
             Err((reason, permanent)) => {

@@ -340,14 +340,34 @@ pub async fn erase(
     crate::entities::consent_pdf::Entity::delete_by_id(id)
         .exec(&txn)
         .await?;
-    invite::Entity::update_many()
-        .col_expr(
-            invite::Column::SubmissionId,
-            Expr::value(Option::<Uuid>::None),
-        )
+    // The invite that led here named the client too: erase that as well,
+    // with the invitation e-mail that carried the name.
+    let invites = invite::Entity::find()
         .filter(invite::Column::SubmissionId.eq(id))
-        .exec(&txn)
+        .all(&txn)
         .await?;
+    for i in invites {
+        if let Some(address) = &i.client_email {
+            crate::entities::mail_message::Entity::delete_many()
+                .filter(crate::entities::mail_message::Column::Kind.eq("invite"))
+                .filter(crate::entities::mail_message::Column::ToAddress.eq(address.clone()))
+                .exec(&txn)
+                .await?;
+        }
+        invite::Entity::update_many()
+            .col_expr(invite::Column::ClientName, Expr::value("(erased)"))
+            .col_expr(
+                invite::Column::ClientEmail,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                invite::Column::ClientPhone,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(invite::Column::Id.eq(i.id))
+            .exec(&txn)
+            .await?;
+    }
     entity::Entity::delete_by_id(id).exec(&txn).await?;
     Event::new(audit::SUBMISSION_DELETED, Some(staff_id), Some(ip))
         .submission(id)

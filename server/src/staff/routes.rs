@@ -179,8 +179,9 @@ fn matches(pattern: &str, path: &str) -> bool {
     }
 }
 
-fn endpoint_for(method: &str, path: &str) -> Option<&'static Endpoint> {
-    let rest = path.strip_prefix(PREFIX)?;
+/// The endpoint for a method and a path below [`PREFIX`]. The path must be
+/// the router's decoded one: `%73ubmissions` is routed as `submissions`.
+fn endpoint_for(method: &str, rest: &str) -> Option<&'static Endpoint> {
     ENDPOINTS
         .iter()
         .find(|e| e.verb.as_str() == method && matches(e.path, rest))
@@ -192,9 +193,14 @@ async fn guard(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let Some(endpoint) = endpoint_for(req.method().as_str(), req.path()) else {
-        // Unknown path or method: the router answers 404 or 405.
-        return Ok(next.call(req).await?.map_into_left_body());
+    // What the router will match: the decoded rest of the path after the
+    // scope. Anything not in the table is refused here, so no spelling of
+    // a path can reach a handler unchecked.
+    let rest = req.match_info().unprocessed().to_string();
+    let Some(endpoint) = endpoint_for(req.method().as_str(), &rest) else {
+        return Ok(req
+            .into_response(ApiError::NotFound.error_response())
+            .map_into_right_body());
     };
     if endpoint.access == Access::Anyone {
         return Ok(next.call(req).await?.map_into_left_body());
@@ -229,7 +235,8 @@ async fn guard(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
-/// The signed-in staff member, as the guard found them.
+/// The signed-in staff member, as the guard found them. Every staff
+/// handler takes this (or [`Admin`]): a second line behind the guard.
 pub struct Staff(pub StaffIdentity);
 
 impl FromRequest for Staff {
@@ -247,11 +254,31 @@ impl FromRequest for Staff {
     }
 }
 
+/// A signed-in administrator.
+pub struct Admin(pub StaffIdentity);
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(match req.extensions().get::<StaffIdentity>() {
+            None => Err(ApiError::Unauthorized),
+            Some(who) if who.role != Role::Admin => {
+                Err(ApiError::Forbidden("This needs an administrator"))
+            }
+            Some(who) => Ok(Admin(who.clone())),
+        })
+    }
+}
+
 /// The caller's IP, as recorded in the audit log and used for throttling.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.trusted_proxies.clone())
+        .unwrap_or_default();
+    crate::http::client_ip::client_ip(req, &trusted)
 }
 
 #[cfg(test)]
@@ -266,10 +293,10 @@ mod tests {
         assert!(matches("/submissions/{id}/notes", "/submissions/abc/notes"));
         assert!(!matches("/me", "/meet"));
         assert_eq!(
-            endpoint_for("DELETE", "/api/v1/staff/submissions/x").map(|e| e.access),
+            endpoint_for("DELETE", "/submissions/x").map(|e| e.access),
             Some(Access::Admin)
         );
-        assert!(endpoint_for("PUT", "/api/v1/staff/me").is_none());
+        assert!(endpoint_for("PUT", "/me").is_none());
     }
 
     #[test]

@@ -14,22 +14,50 @@ use crate::entities::login_failure as entity;
 pub const MAX_FAILURES: u64 = 5;
 pub const WINDOW_MINUTES: i64 = 15;
 
-/// Seconds to wait before another attempt, if locked out.
+/// Records a sign-in attempt before its password is checked, so that
+/// attempts racing in parallel see each other: the row stays as a failure
+/// unless the attempt succeeds or is turned away.
+pub async fn record_attempt(
+    db: &DatabaseConnection,
+    email: &str,
+    ip: &str,
+) -> Result<i64, sea_orm::DbErr> {
+    let now = Utc::now();
+    // Old failures count for nothing: drop them as new ones come in.
+    entity::Entity::delete_many()
+        .filter(entity::Column::At.lt(now - Duration::minutes(WINDOW_MINUTES)))
+        .exec(db)
+        .await?;
+    let done = entity::Entity::insert(entity::ActiveModel {
+        email: Set(email.chars().take(254).collect()),
+        ip: Set(ip.chars().take(64).collect()),
+        at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(done.last_insert_id)
+}
+
+/// Seconds to wait before another attempt, if this e-mail or IP already
+/// has five failures (or attempts under way) in the window besides `attempt`.
 pub async fn locked_for(
     db: &DatabaseConnection,
     email: &str,
     ip: &str,
+    attempt: i64,
 ) -> Result<Option<u64>, sea_orm::DbErr> {
     let now = Utc::now();
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let mut wait = None;
-    for column_value in [(entity::Column::Email, email), (entity::Column::Ip, ip)] {
-        // The newest five failures: when the oldest of them leaves the window,
-        // fewer than five remain.
+    for (column, value) in [(entity::Column::Email, email), (entity::Column::Ip, ip)] {
+        // The newest five: when the oldest of them leaves the window, fewer
+        // than five remain.
         let recent: Vec<DateTime<Utc>> = entity::Entity::find()
             .select_only()
             .column(entity::Column::At)
-            .filter(column_value.0.eq(column_value.1))
+            .filter(column.eq(value))
+            .filter(entity::Column::Id.ne(attempt))
             .filter(entity::Column::At.gt(since))
             .order_by_desc(entity::Column::At)
             .limit(MAX_FAILURES)
@@ -47,25 +75,9 @@ pub async fn locked_for(
     Ok(wait)
 }
 
-pub async fn record_failure(
-    db: &DatabaseConnection,
-    email: &str,
-    ip: &str,
-) -> Result<(), sea_orm::DbErr> {
-    let now = Utc::now();
-    // Old failures count for nothing: drop them as new ones come in.
-    entity::Entity::delete_many()
-        .filter(entity::Column::At.lt(now - Duration::minutes(WINDOW_MINUTES)))
-        .exec(db)
-        .await?;
-    entity::Entity::insert(entity::ActiveModel {
-        email: Set(email.chars().take(254).collect()),
-        ip: Set(ip.chars().take(64).collect()),
-        at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
+/// Takes back an attempt that was turned away before its password was checked.
+pub async fn forget_attempt(db: &DatabaseConnection, attempt: i64) -> Result<(), sea_orm::DbErr> {
+    entity::Entity::delete_by_id(attempt).exec(db).await?;
     Ok(())
 }
 

@@ -359,6 +359,18 @@ struct InvitePrefill {
 /// appointment. A used or expired link is explained, and the intake
 /// goes on without it.
 fn open_invite(ctx: FormCtx, token: String, notice: RwSignal<Option<Result<String, String>>>) {
+    // Our tokens are URL-safe base64; anything else never reaches a URL.
+    let plausible = (16..=128).contains(&token.len())
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !plausible {
+        ctx.draft.update(|d| d.invite_token = None);
+        notice.set(Some(Err(
+            "This invitation link is not valid. You can still fill in the intake.".into(),
+        )));
+        return;
+    }
     leptos::task::spawn_local(async move {
         let url = format!("/api/v1/invites/{token}");
         match browser::get_json::<InvitePrefill>(&url).await {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::{
     entities::{audit_log as entity, staff_user},
     http::api_error::ApiError,
-    staff::audit::ACTIONS,
+    staff::{audit::ACTIONS, routes::Admin},
     startup::AppState,
 };
 
@@ -30,6 +30,7 @@ pub struct AuditQuery {
 
 pub async fn list(
     query: web::Query<AuditQuery>,
+    _admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut cond = Condition::all();

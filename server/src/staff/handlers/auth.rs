@@ -45,7 +45,9 @@ pub async fn login(
         .map_err(|_| ApiError::BadRequest("Send {\"email\": …, \"password\": …} as JSON".into()))?;
     let email = accounts::normalise_email(&creds.email);
     let ip = client_ip(&req);
-    if let Some(wait) = throttle::locked_for(&state.db, &email, &ip).await? {
+    let attempt = throttle::record_attempt(&state.db, &email, &ip).await?;
+    if let Some(wait) = throttle::locked_for(&state.db, &email, &ip, attempt).await? {
+        throttle::forget_attempt(&state.db, attempt).await?;
         return Err(ApiError::TooManyRequests(wait));
     }
     let user = accounts::find_by_email(&state.db, &email).await?;
@@ -59,7 +61,7 @@ pub async fn login(
     let user = match (ok, user) {
         (true, Some(user)) => user,
         (_, user) => {
-            throttle::record_failure(&state.db, &email, &ip).await?;
+            // The attempt's row stays: it is the failure.
             Event::new(audit::LOGIN_FAILED, user.map(|u| u.id), Some(ip))
                 .detail(email.chars().take(254).collect::<String>())
                 .record(&state.db)

@@ -191,7 +191,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/staff/invites`: the most recent invites and how far each got.
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list(_staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let tz = state.settings.timezone;
     let items: Vec<_> = invites::recent(&state.db, 200)
         .await?
@@ -211,7 +211,9 @@ pub async fn open(
 ) -> Result<HttpResponse, ApiError> {
     let invite = invites::by_token(&state.db, &path)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::Missing(
+            "This invitation link is not valid. Check the link, or fill in the intake without it.",
+        ))?;
     if let Some(why) = invites::unusable(&invite, Utc::now()) {
         return Err(ApiError::Gone(why.into()));
     }

@@ -20,7 +20,7 @@ use crate::{
     staff::{
         audit::{self, Event},
         queue::{self, Cursor, Filter, StatusChange, STATUSES},
-        routes::{client_ip, Staff},
+        routes::{client_ip, Admin, Staff},
     },
     startup::AppState,
 };
@@ -86,6 +86,7 @@ async fn staff_names(db: &DatabaseConnection) -> Result<HashMap<Uuid, String>, A
 /// `GET /api/v1/staff/submissions`.
 pub async fn list(
     query: web::Query<ListQuery>,
+    _staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
@@ -396,9 +397,11 @@ pub async fn email_pdf(
     };
     let to = message.to_address.clone();
     let mail_id = message.enqueue(&state.db).await?;
+    // No address in the log: it must hold no personal data once a
+    // submission is erased.
     Event::new(audit::PDF_EMAILED, Some(staff.0.id), Some(client_ip(&req)))
         .submission(id)
-        .detail(format!("to {to}"))
+        .detail(format!("mail {mail_id}"))
         .record(&state.db)
         .await?;
     state.mail.wake();
@@ -409,11 +412,11 @@ pub async fn email_pdf(
 pub async fn delete(
     req: HttpRequest,
     path: web::Path<String>,
-    staff: Staff,
+    admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    if queue::erase(&state.db, id, staff.0.id, client_ip(&req)).await? {
+    if queue::erase(&state.db, id, admin.0.id, client_ip(&req)).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(ApiError::NotFound)
@@ -433,7 +436,7 @@ fn csv_cell(s: &str) -> String {
 pub async fn export_csv(
     req: HttpRequest,
     query: web::Query<ListQuery>,
-    staff: Staff,
+    admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
@@ -474,11 +477,22 @@ pub async fn export_csv(
     let bytes = out
         .into_inner()
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
-    Event::new(audit::EXPORTED, Some(staff.0.id), Some(client_ip(&req)))
+    Event::new(audit::EXPORTED, Some(admin.0.id), Some(client_ip(&req)))
         .detail(format!(
-            "{} rows; query {}",
+            "{} rows; status {}; from {}; to {}; search {}",
             rows.len(),
-            req.query_string().chars().take(500).collect::<String>()
+            filter.status.as_deref().unwrap_or("any"),
+            filter
+                .from
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+            filter
+                .to
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+            // Whether a search narrowed it, not what was searched: the
+            // log must not keep a client's name.
+            if filter.q.is_some() { "yes" } else { "no" },
         ))
         .record(&state.db)
         .await?;
