@@ -3,7 +3,9 @@
 pub mod cli;
 pub mod config;
 pub mod consent;
-pub mod consent_pdf;
+/// The consent PDF renderer lives in its own crate (it is fuzzed and
+/// benchmarked alone); the server knows it by this name.
+pub use stipple_pdf as consent_pdf;
 pub mod db;
 pub mod entities;
 pub mod http;

@@ -4,6 +4,7 @@
 mod consent_pdf;
 mod foundation;
 mod mail;
+mod openapi;
 mod staff_access;
 mod staff_queue;
 mod submissions;

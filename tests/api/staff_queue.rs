@@ -60,6 +60,10 @@ db_test!(
         assert_eq!(bad.status(), 400);
         let bad = staff.get("/api/v1/staff/submissions?status=lost").await;
         assert_eq!(bad.status(), 400);
+        let bad = staff.get("/api/v1/staff/submissions?limit=lots").await;
+        assert_eq!(bad.status(), 400);
+        let body: Value = bad.json().await.expect("a JSON error");
+        assert!(body["error"].as_str().unwrap().contains("query"), "{body}");
     }
 );
 

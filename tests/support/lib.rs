@@ -111,7 +111,7 @@ pub async fn spawn_app_with(backend: Backend, extra: HashMap<String, String>) ->
 }
 
 /// Creates an empty database on the `TEST_DATABASE_URL` server.
-async fn fresh_postgres_database() -> String {
+pub async fn fresh_postgres_database() -> String {
     let server = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
     let name = format!("stipple_test_{}", uuid::Uuid::new_v4().simple());
     let admin = Database::connect(&server)

@@ -36,8 +36,12 @@ pub enum ApiError {
     ConflictMessage(String),
     #[error("body too large")]
     TooLarge(usize),
+    /// The body's media type, and the ones accepted.
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    UnsupportedMediaType(&'static str),
+    /// The path exists with other methods (listed for `Allow`).
+    #[error("method not allowed")]
+    MethodNotAllowed(String),
     /// The database did not answer: the client may retry.
     #[error("storage unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -65,7 +69,8 @@ impl ResponseError for ApiError {
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Conflict(_) | ApiError::ConflictMessage(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -91,8 +96,11 @@ impl ResponseError for ApiError {
             ApiError::TooLarge(limit) => {
                 json!({"error": format!("The request body is larger than {limit} bytes")})
             }
-            ApiError::UnsupportedMediaType => {
-                json!({"error": "Send the body as JSON with Content-Type: application/json"})
+            ApiError::UnsupportedMediaType(accepted) => {
+                json!({"error": format!("Send the body with Content-Type: {accepted}")})
+            }
+            ApiError::MethodNotAllowed(allowed) => {
+                json!({"error": format!("This address answers {allowed}")})
             }
             ApiError::Unavailable(e) => {
                 tracing::error!(error = format!("{e:#}"), "storage unavailable");
@@ -109,6 +117,11 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests(secs) => Some(*secs),
             _ => None,
         };
+        if let ApiError::MethodNotAllowed(allowed) = self {
+            if let Ok(v) = actix_web::http::header::HeaderValue::from_str(allowed) {
+                res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+            }
+        }
         if let Some(secs) = retry_after {
             res.headers_mut().insert(
                 actix_web::http::header::RETRY_AFTER,

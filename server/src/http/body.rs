@@ -19,7 +19,7 @@ pub async fn read(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
-    accepted: &[&str],
+    accepted: &[&'static str],
 ) -> Result<web::Bytes, ApiError> {
     let content_type = req
         .headers()
@@ -28,7 +28,7 @@ pub async fn read(
         .unwrap_or("");
     let mime = content_type.split(';').next().unwrap_or("").trim();
     if !accepted.iter().any(|a| mime.eq_ignore_ascii_case(a)) {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(ApiError::UnsupportedMediaType(accepted[0]));
     }
     let declared = req
         .headers()

@@ -198,8 +198,18 @@ async fn guard(
     // a path can reach a handler unchecked.
     let rest = req.match_info().unprocessed().to_string();
     let Some(endpoint) = endpoint_for(req.method().as_str(), &rest) else {
+        let allowed: Vec<&str> = ENDPOINTS
+            .iter()
+            .filter(|e| matches(e.path, &rest))
+            .map(|e| e.verb.as_str())
+            .collect();
+        let error = if allowed.is_empty() {
+            ApiError::NotFound
+        } else {
+            ApiError::MethodNotAllowed(allowed.join(", "))
+        };
         return Ok(req
-            .into_response(ApiError::NotFound.error_response())
+            .into_response(error.error_response())
             .map_into_right_body());
     };
     if endpoint.access == Access::Anyone {
