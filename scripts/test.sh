@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: unit, API (SQLite and PostgreSQL) and browser tests.
-# Installs what is missing, builds the site, and starts a throwaway
-# PostgreSQL unless TEST_DATABASE_URL names one.
+# Runs every test: unit, API (SQLite and PostgreSQL), browser and crash
+# tests, then schemathesis against the OpenAPI document and each fuzz target
+# for FUZZ_SECONDS (default 30). Installs what is missing, builds the site,
+# and starts a throwaway PostgreSQL unless TEST_DATABASE_URL names one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +19,9 @@ fi
 echo "test: PostgreSQL at $TEST_DATABASE_URL" >&2
 
 cargo test --workspace --no-fail-fast "$@"
+
+echo "test: schemathesis against /api/v1/openapi.json" >&2
+bash scripts/schemathesis.sh target/debug/stipple 25
+
+echo "test: fuzzing for ${FUZZ_SECONDS:-30} s per target" >&2
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

@@ -8,6 +8,7 @@ mod m20261120_000002_create_submission;
 mod m20261121_000003_create_consent_pdf_and_mail;
 mod m20261121_000004_create_staff;
 mod m20261121_000005_queue_index_and_audit_guard;
+mod m20261121_000006_create_health_probe;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_consent_pdf_and_mail::Migration),
             Box::new(m20261121_000004_create_staff::Migration),
             Box::new(m20261121_000005_queue_index_and_audit_guard::Migration),
+            Box::new(m20261121_000006_create_health_probe::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL`, on PostgreSQL.
 
 mod consent_pdf;
+mod faults;
 mod foundation;
 mod mail;
 mod openapi;

@@ -90,6 +90,9 @@ pub async fn spawn_app_with(backend: Backend, extra: HashMap<String, String>) ->
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     vars.extend(extra);
+    // A test may name its own database (a private PostgreSQL, a file on a
+    // special mount): then that is the one the helpers look at.
+    let database_url = vars["DATABASE_URL"].clone();
     let settings = Settings::from_vars(&vars).expect("test settings");
     if std::env::var("TEST_LOG").is_ok() {
         stipple_server::telemetry::init(&settings.log_filter, false);

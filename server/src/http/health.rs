@@ -1,16 +1,38 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{http::header, web, HttpResponse};
+use chrono::Utc;
+use sea_orm::{
+    sea_query::{Alias, OnConflict, Query},
+    ConnectionTrait,
+};
 use serde_json::json;
 
 use crate::startup::AppState;
 
-/// 200 when the database answers, 503 otherwise (load balancers and monitors).
+/// 200 when the database takes a write, 503 otherwise (load balancers and
+/// monitors). A write, not a ping: a read-only database still answers
+/// queries but cannot store an intake.
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    match state.db.ping().await {
-        Ok(()) => HttpResponse::Ok().json(json!({"status": "ok"})),
+    let probe = Query::insert()
+        .into_table(Alias::new("health_probe"))
+        .columns([Alias::new("id"), Alias::new("checked_at")])
+        .values_panic([1.into(), Utc::now().into()])
+        .on_conflict(
+            OnConflict::column(Alias::new("id"))
+                .update_column(Alias::new("checked_at"))
+                .to_owned(),
+        )
+        .to_owned();
+    let backend = state.db.get_database_backend();
+    match state.db.execute_raw(backend.build(&probe)).await {
+        Ok(_) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(json!({"status": "ok"})),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");
             HttpResponse::ServiceUnavailable()
-                .json(json!({"status": "unavailable", "database": "unreachable"}))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .insert_header((header::RETRY_AFTER, "5"))
+                .json(json!({"status": "unavailable", "database": "unavailable"}))
         }
     }
 }
