@@ -5,7 +5,8 @@
 //! submission with the very same rules.
 
 mod browser;
-pub mod domain;
+/// The intake model and rules (their own crate), known here by this name.
+pub use stipple_domain as domain;
 mod pages;
 pub mod security;
 

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use stipple_app::domain::{
+use stipple_domain::{
     answers::answer_sections, flags, parse_submission, CheckContext, ConsentTemplate,
 };
 

@@ -592,7 +592,7 @@ mod tests {
     /// digits than a float holds (found by fuzzing).
     #[test]
     fn the_canonical_form_round_trips_long_numbers() {
-        let text = include_str!("../../../tests/fixtures/intake-v1.json").replacen(
+        let text = include_str!("../../tests/fixtures/intake-v1.json").replacen(
             "\"size_cm\": 0.5",
             &format!("\"size_cm\": 0.{}5", "6".repeat(120)),
             1,

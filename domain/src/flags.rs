@@ -210,10 +210,10 @@ pub fn worst(flags: &[Flag]) -> Option<Severity> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{vocab::ScarKind, Scar};
+    use crate::{vocab::ScarKind, Scar};
 
     fn fixture() -> Submission {
-        let text = include_str!("../../../tests/fixtures/intake-v1.json");
+        let text = include_str!("../../tests/fixtures/intake-v1.json");
         serde_json::from_str(text).unwrap()
     }
 

@@ -1,4 +1,6 @@
-//! The intake model and its rules, shared by browser (wasm32) and server.
+//! The intake model and its rules, shared by browser (wasm32) and server:
+//! both check a submission with the very same code. Its own crate, so the
+//! rules are fuzzed and tested without the UI around them.
 
 pub mod answers;
 pub mod errors;
