@@ -234,12 +234,19 @@ async fn get_consent_pdf(
 }
 
 /// A stored consent PDF as a response (client and staff routes share it).
+/// Whether `?download=1` (or `true`) asks for an attachment.
+pub fn wants_download(req: &HttpRequest) -> bool {
+    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .map(|q| q.get("download").is_some_and(|v| v == "1" || v == "true"))
+        .unwrap_or(false)
+}
+
 pub fn pdf_response(req: &HttpRequest, id: Uuid, pdf: Vec<u8>, sha256: &str) -> HttpResponse {
-    let download =
-        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-            .map(|q| q.get("download").is_some_and(|v| v == "1" || v == "true"))
-            .unwrap_or(false);
-    let disposition = if download { "attachment" } else { "inline" };
+    let disposition = if wants_download(req) {
+        "attachment"
+    } else {
+        "inline"
+    };
     HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((

@@ -89,3 +89,15 @@ pub async fn find_by_email(
         .one(db)
         .await
 }
+
+/// Every account's name by id, for showing who did what.
+pub async fn names(
+    db: &DatabaseConnection,
+) -> Result<std::collections::HashMap<Uuid, String>, sea_orm::DbErr> {
+    Ok(entity::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}

@@ -1,7 +1,5 @@
 //! `GET /api/v1/staff/audit` (admin): the audit log, newest first, filtered.
 
-use std::collections::HashMap;
-
 use actix_web::{http::header, web, HttpResponse};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -10,9 +8,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    entities::{audit_log as entity, staff_user},
+    entities::audit_log as entity,
     http::api_error::ApiError,
-    staff::{audit::ACTIONS, routes::Admin},
+    staff::{accounts, audit::ACTIONS, routes::Admin},
     startup::AppState,
 };
 
@@ -66,12 +64,7 @@ pub async fn list(
         .limit(limit)
         .all(&state.db)
         .await?;
-    let names: HashMap<Uuid, String> = staff_user::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let names = accounts::names(&state.db).await?;
     let next = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|r| r.id))
         .flatten();

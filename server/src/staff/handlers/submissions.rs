@@ -1,23 +1,25 @@
 //! The review queue over HTTP: list, detail, status, notes, PDF, e-mail,
 //! erase, CSV export.
 
-use std::collections::HashMap;
-
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use serde_json::json;
 use stipple_app::domain::{answers::answer_sections, ConsentTemplate, FieldErrors, Submission};
 use uuid::Uuid;
 
 use crate::{
-    entities::{audit_log, invite, mail_message, staff_user},
+    entities::{audit_log, invite, mail_message},
     http::{api_error::ApiError, body},
-    intake::{handlers::pdf_response, service},
+    intake::{
+        handlers::{pdf_response, wants_download},
+        service,
+    },
     mail,
     staff::{
+        accounts,
         audit::{self, Event},
         queue::{self, Cursor, Filter, StatusChange, STATUSES},
         routes::{client_ip, Admin, Staff},
@@ -74,15 +76,6 @@ fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }
 
-async fn staff_names(db: &DatabaseConnection) -> Result<HashMap<Uuid, String>, ApiError> {
-    Ok(staff_user::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
-}
-
 /// `GET /api/v1/staff/submissions`.
 pub async fn list(
     query: web::Query<ListQuery>,
@@ -129,7 +122,7 @@ pub async fn detail(
     let id = parse_id(&path)?;
     let db = &state.db;
     let row = service::find(db, id).await?.ok_or(ApiError::NotFound)?;
-    let names = staff_names(db).await?;
+    let names = accounts::names(db).await?;
     let name_of = |id: Option<Uuid>| id.and_then(|i| names.get(&i).cloned());
     let flags = queue::stored_flags(&row);
     let sections: Vec<_> = serde_json::from_value::<Submission>(row.answers.clone())
@@ -358,11 +351,8 @@ pub async fn consent_pdf(
     let doc = service::consent_pdf(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let download = req
-        .query_string()
-        .split('&')
-        .any(|p| p == "download=1" || p == "download=true");
-    let action = if download {
+    // The same reading of `download` as the response's disposition.
+    let action = if wants_download(&req) {
         audit::PDF_DOWNLOADED
     } else {
         audit::PDF_VIEWED
