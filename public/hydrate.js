@@ -1,10 +1,66 @@
-// Starts the WASM that makes the server-rendered page interactive. A static
-// module (not an inline script) so the Content-Security-Policy can stay strict.
-if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js").catch((e) => console.warn("service worker:", e));
-}
-import("/pkg/stipple.js").then(async (mod) => {
-  await mod.default({ module_or_path: "/pkg/stipple_bg.wasm" });
+// Starts the WASM that makes the server-rendered page interactive, and the
+// service worker. A static module (not an inline script) so the
+// Content-Security-Policy can stay strict. The build rewrites the paths
+// below to the release's hashed file names.
+// Staff pages have their own bundle, so the client's stays small.
+const STAFF = location.pathname === "/staff" || location.pathname.startsWith("/staff/");
+const GLUE = "/pkg/stipple.js"; // @glue
+const WASM = "/pkg/stipple_bg.wasm"; // @wasm
+const STAFF_GLUE = "/pkg/stipple_staff.js"; // @staff_glue
+const STAFF_WASM = "/pkg/stipple_staff_bg.wasm"; // @staff_wasm
+
+import(STAFF ? STAFF_GLUE : GLUE).then(async (mod) => {
+  await mod.default({ module_or_path: STAFF ? STAFF_WASM : WASM });
   mod.hydrate();
   document.documentElement.dataset.hydrated = "true";
 });
+
+// A new release is installed in the background; the page offers to move to
+// it (answers typed so far are kept on the phone and survive the reload).
+function offerReload(worker) {
+  if (document.getElementById("update-banner")) return;
+  const bar = document.createElement("div");
+  bar.id = "update-banner";
+  bar.className = "update-banner";
+  bar.setAttribute("role", "status");
+  const text = document.createElement("span");
+  text.textContent = "A new version of this page is ready.";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = "update-reload";
+  button.className = "button primary";
+  button.textContent = "Reload";
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    worker.postMessage({ type: "SKIP_WAITING" });
+  });
+  bar.append(text, button);
+  document.body.append(bar);
+}
+
+if ("serviceWorker" in navigator) {
+  const sw = navigator.serviceWorker;
+  // The first worker taking control is no reason to reload; a new release is.
+  const hadController = !!sw.controller;
+  let reloading = false;
+  sw.addEventListener("controllerchange", () => {
+    if (!hadController || reloading) return;
+    reloading = true;
+    location.reload();
+  });
+  sw.register("/sw.js")
+    .then((reg) => {
+      const watch = (worker) => {
+        if (!worker) return;
+        worker.addEventListener("statechange", () => {
+          if (worker.state === "installed" && sw.controller) offerReload(worker);
+        });
+      };
+      if (reg.waiting && sw.controller) offerReload(reg.waiting);
+      watch(reg.installing);
+      reg.addEventListener("updatefound", () => watch(reg.installing));
+      // A page left open all day still hears of a release.
+      setInterval(() => reg.update().catch(() => {}), 30 * 60 * 1000);
+    })
+    .catch((e) => console.warn("service worker:", e));
+}

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash scripts/system-deps.sh
 TOOLS_PATH="$(bash scripts/setup.sh)"
 export PATH="$TOOLS_PATH:$PATH"
 
@@ -11,16 +12,22 @@ SITE=target/site
 WASM_TARGET=wasm32-unknown-unknown
 PROFILE=wasm-release
 
-echo "build: compiling the app to WebAssembly" >&2
-cargo build --package stipple-app --lib --target "$WASM_TARGET" --profile "$PROFILE" \
-  --no-default-features --features hydrate
-
 rm -rf "$SITE.tmp" && mkdir -p "$SITE.tmp/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$SITE.tmp/pkg" --out-name stipple \
-  "target/$WASM_TARGET/$PROFILE/stipple_app.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$SITE.tmp/pkg/stipple_bg.wasm" -o "$SITE.tmp/pkg/stipple_bg.wasm"
+# Two bundles: the client's (landing, intake) and the clinic's (staff pages).
+for bundle in stipple:hydrate stipple_staff:hydrate,staff-bundle; do
+  name=${bundle%%:*}
+  features=${bundle#*:}
+  echo "build: compiling $name to WebAssembly" >&2
+  cargo build --package stipple-app --lib --target "$WASM_TARGET" --profile "$PROFILE" \
+    --no-default-features --features "$features"
+  wasm-bindgen --target web --no-typescript --out-dir "$SITE.tmp/pkg" --out-name "$name" \
+    "target/$WASM_TARGET/$PROFILE/stipple_app.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$SITE.tmp/pkg/${name}_bg.wasm" -o "$SITE.tmp/pkg/${name}_bg.wasm"
+done
 cp -R public/. "$SITE.tmp/"
+# Content-hashed names, precompressed copies, the service worker's file list.
+python3 scripts/assets.py "$SITE.tmp"
 rm -rf "$SITE" && mv "$SITE.tmp" "$SITE"
-echo "build: site ready in $SITE ($(wc -c < "$SITE/pkg/stipple_bg.wasm") bytes of wasm)" >&2
+echo "build: site ready in $SITE ($(stat -c %s "$SITE"/assets/stipple_bg.*.wasm.br) bytes of brotli wasm for the intake)" >&2

@@ -1,6 +1,9 @@
 //! What the wizard needs from the browser: storage, fetch, ids, the date,
 //! focus. On the server these are inert, so pages render the same there.
 
+// Each browser bundle (client's, clinic's) uses its own part of this module.
+#![cfg_attr(feature = "hydrate", allow(dead_code))]
+
 use chrono::NaiveDate;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -29,6 +32,20 @@ pub enum SendError {
     Refused(String),
     /// A staff request without a live session (401).
     SignedOut,
+}
+
+/// What became of a submission left in the phone's outbox.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outbox {
+    /// Still waiting for a connection.
+    Queued,
+    /// The clinic has it.
+    Sent(Receipt),
+    /// The clinic refused it; the client corrects and sends again.
+    Refused(SendError),
+    /// No record (sent and shown already, or storage unavailable).
+    Unknown,
 }
 
 #[cfg(feature = "hydrate")]
@@ -218,6 +235,84 @@ mod imp {
         decode(status, &text, true)
     }
 
+    #[wasm_bindgen::prelude::wasm_bindgen(js_namespace = stippleOutbox)]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = put)]
+        fn outbox_put(id: &str, body: &str) -> Result<js_sys::Promise, JsValue>;
+        #[wasm_bindgen(catch, js_name = get)]
+        fn outbox_get(id: &str) -> Result<js_sys::Promise, JsValue>;
+        #[wasm_bindgen(catch, js_name = remove)]
+        fn outbox_remove(id: &str) -> Result<js_sys::Promise, JsValue>;
+        #[wasm_bindgen(catch, js_name = flush)]
+        fn outbox_flush() -> Result<js_sys::Promise, JsValue>;
+    }
+
+    async fn settle(p: Result<js_sys::Promise, JsValue>) -> Result<JsValue, JsValue> {
+        JsFuture::from(p?).await
+    }
+
+    /// Keeps the submission in the phone's outbox (IndexedDB) to be sent
+    /// when the connection returns. False when the browser cannot keep it.
+    pub async fn queue<B: Serialize>(id: &str, body: &B) -> bool {
+        let Ok(text) = serde_json::to_string(body) else {
+            return false;
+        };
+        settle(outbox_put(id, &text)).await.is_ok()
+    }
+
+    /// Sends what waits in the outbox, then tells what became of `id`.
+    pub async fn outbox_state(id: &str) -> Outbox {
+        let _ = settle(outbox_flush()).await;
+        let Ok(record) = settle(outbox_get(id)).await else {
+            return Outbox::Unknown;
+        };
+        let field = |name: &str| {
+            js_sys::Reflect::get(&record, &JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        match field("state").as_deref() {
+            Some("queued") => Outbox::Queued,
+            Some("sent") => {
+                let text = field("receipt").unwrap_or_default();
+                match serde_json::from_str(&text) {
+                    Ok(r) => Outbox::Sent(r),
+                    Err(_) => Outbox::Unknown,
+                }
+            }
+            Some("refused") => {
+                let status = js_sys::Reflect::get(&record, &JsValue::from_str("status"))
+                    .ok()
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(400.0) as u16;
+                match decode::<serde_json::Value>(status, &field("answer").unwrap_or_default(), false) {
+                    Err(e) => Outbox::Refused(e),
+                    Ok(_) => Outbox::Unknown,
+                }
+            }
+            _ => Outbox::Unknown,
+        }
+    }
+
+    /// Drops the outbox's record of `id` once the page has shown its fate.
+    pub async fn outbox_forget(id: &str) {
+        let _ = settle(outbox_remove(id)).await;
+    }
+
+    /// Calls `f` whenever the outbox changes or the connection returns.
+    pub fn on_outbox_change(f: impl Fn() + 'static) {
+        use wasm_bindgen::closure::Closure;
+        let Some(w) = web_sys::window() else { return };
+        let f = std::rc::Rc::new(f);
+        for event in ["stipple-outbox", "online"] {
+            let f = f.clone();
+            let cb = Closure::<dyn Fn()>::new(move || f());
+            let _ = w.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+            // The listener lives as long as the page.
+            cb.forget();
+        }
+    }
+
     pub fn navigate(url: &str) {
         if let Some(w) = web_sys::window() {
             let _ = w.location().assign(url);
@@ -274,6 +369,14 @@ mod imp {
     ) -> Result<T, SendError> {
         Err(SendError::Network)
     }
+    pub async fn queue<B: Serialize>(_id: &str, _body: &B) -> bool {
+        false
+    }
+    pub async fn outbox_state(_id: &str) -> Outbox {
+        Outbox::Unknown
+    }
+    pub async fn outbox_forget(_id: &str) {}
+    pub fn on_outbox_change(_f: impl Fn() + 'static) {}
     pub fn navigate(_url: &str) {}
     pub fn confirm(_message: &str) -> bool {
         false

@@ -4,6 +4,7 @@
 //! `domain` compiles for wasm32 and native: the browser and the server check a
 //! submission with the very same rules.
 
+pub mod assets;
 mod browser;
 /// The intake model and rules (their own crate), known here by this name.
 pub use stipple_domain as domain;
@@ -24,18 +25,26 @@ use leptos_router::{
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     security::set_page_csp();
+    // Staff pages load the clinic's bundle; every other page the client's.
+    let path = request_path();
+    let glue = if path == "/staff" || path.starts_with("/staff/") {
+        "stipple_staff.js"
+    } else {
+        "stipple.js"
+    };
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
-                <link rel="stylesheet" href="/style.css"/>
+                <link rel="stylesheet" href=assets::url("style.css")/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="icon" href="/favicon.ico" sizes="32x32"/>
-                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <link rel="modulepreload" href="/pkg/stipple.js"/>
-                <script type="module" src="/hydrate.js"></script>
+                <link rel="apple-touch-icon" href=assets::url("icon-192.png")/>
+                <link rel="modulepreload" href=assets::url(glue)/>
+                <script src=assets::url("outbox.js") defer></script>
+                <script type="module" src=assets::url("hydrate.js")></script>
                 <MetaTags/>
             </head>
             <body>
@@ -43,6 +52,18 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The path of the page being rendered (server only; empty elsewhere).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<actix_web::HttpRequest>()
+            .map(|r| r.path().to_string())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    String::new()
 }
 
 #[component]
@@ -54,17 +75,54 @@ pub fn App() -> impl IntoView {
         <Link rel="canonical" href="/"/>
         <Title formatter=|t: String| if t.is_empty() { "Stipple".to_string() } else { format!("{t} · Stipple") }/>
         <Router>
-            <Routes fallback=pages::not_found::NotFound>
-                <Route path=path!("") view=pages::landing::Landing/>
-                <Route path=path!("intake") view=pages::intake::IntakePage/>
-                <Route path=path!("intake/:token") view=pages::intake::IntakePage/>
-                <Route path=path!("staff") view=pages::staff::queue::QueuePage/>
-                <Route path=path!("staff/login") view=pages::staff::login::LoginPage/>
-                <Route path=path!("staff/submissions/:id") view=pages::staff::detail::DetailPage/>
-                <Route path=path!("staff/invites") view=pages::staff::invites::InvitesPage/>
-                <Route path=path!("staff/audit") view=pages::staff::audit::AuditPage/>
-            </Routes>
+            <AppRoutes/>
         </Router>
+    }
+}
+
+/// Every page, on the server.
+#[cfg(not(feature = "hydrate"))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=pages::not_found::NotFound>
+            <Route path=path!("") view=pages::landing::Landing/>
+            <Route path=path!("intake") view=pages::intake::IntakePage/>
+            <Route path=path!("intake/:token") view=pages::intake::IntakePage/>
+            <Route path=path!("staff") view=pages::staff::queue::QueuePage/>
+            <Route path=path!("staff/login") view=pages::staff::login::LoginPage/>
+            <Route path=path!("staff/submissions/:id") view=pages::staff::detail::DetailPage/>
+            <Route path=path!("staff/invites") view=pages::staff::invites::InvitesPage/>
+            <Route path=path!("staff/audit") view=pages::staff::audit::AuditPage/>
+        </Routes>
+    }
+}
+
+/// The client's bundle: the landing page and the intake.
+#[cfg(all(feature = "hydrate", not(feature = "staff-bundle")))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=pages::not_found::NotFound>
+            <Route path=path!("") view=pages::landing::Landing/>
+            <Route path=path!("intake") view=pages::intake::IntakePage/>
+            <Route path=path!("intake/:token") view=pages::intake::IntakePage/>
+        </Routes>
+    }
+}
+
+/// The clinic's bundle: the staff pages.
+#[cfg(all(feature = "hydrate", feature = "staff-bundle"))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=pages::not_found::NotFound>
+            <Route path=path!("staff") view=pages::staff::queue::QueuePage/>
+            <Route path=path!("staff/login") view=pages::staff::login::LoginPage/>
+            <Route path=path!("staff/submissions/:id") view=pages::staff::detail::DetailPage/>
+            <Route path=path!("staff/invites") view=pages::staff::invites::InvitesPage/>
+            <Route path=path!("staff/audit") view=pages::staff::audit::AuditPage/>
+        </Routes>
     }
 }
 

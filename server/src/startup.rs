@@ -102,6 +102,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         .site_root(site_root.as_str())
         .site_pkg_dir("pkg")
         .build();
+    http::static_files::load_asset_names(&state.settings.site_root);
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         let routes = generate_route_list(stipple_app::App);
@@ -113,6 +114,8 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .leptos_routes(routes, move || stipple_app::shell(options.clone()))
             .default_service(web::to(http::errors::not_found))
             .wrap(http::middleware::security_headers())
+            // Pages and JSON; the build's assets come compressed already.
+            .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(http::middleware::request_id))
     })
     .shutdown_timeout(10)

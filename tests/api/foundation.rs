@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use stipple_tests::db_test;
+use stipple_tests::{asset_url, db_test};
 
 db_test!(healthz_answers_when_the_database_does, |app| {
     let res = app.get("/healthz").await;
@@ -17,7 +17,7 @@ db_test!(
             "/healthz",
             "/api/v1/consent-template",
             "/nope",
-            "/style.css",
+            &asset_url("style.css"),
         ] {
             let res = app.get(path).await;
             let h = res.headers();
@@ -55,7 +55,10 @@ db_test!(
             .starts_with("text/html"));
         let html = res.text().await.unwrap();
         assert!(html.contains("Start my intake"), "{html}");
-        assert!(html.contains(r#"<script type="module" src="/hydrate.js">"#));
+        assert!(html.contains(&format!(
+            r#"<script type="module" src="{}">"#,
+            asset_url("hydrate.js")
+        )));
         assert!(html.contains(r#"rel="manifest" href="/manifest.webmanifest""#));
         // Every <script> loads a file or carries this response's CSP nonce.
         let nonce = csp
@@ -116,22 +119,112 @@ db_test!(pwa_files_are_served_with_their_types, |app| {
         .unwrap()
         .starts_with("text/javascript"));
     assert_eq!(sw.headers()["cache-control"], "no-cache");
-    assert!(sw.text().await.unwrap().contains("caches.open"));
+    let sw = sw.text().await.unwrap();
+    assert!(sw.contains("caches.open"));
+    // The build gave it this release's id and file list.
+    assert!(!sw.contains(r#"const RELEASE = "dev";"#), "{sw}");
+    assert!(sw.contains(&asset_url("stipple_bg.wasm")), "{sw}");
+    assert!(sw.contains(&asset_url("outbox.js")), "{sw}");
+    assert!(!sw.contains("stipple_staff"), "the clinic's bundle is not cached on phones");
 
     let ico = app.get("/favicon.ico").await;
     assert_eq!(ico.status(), 200);
     assert_eq!(ico.headers()["content-type"], "image/x-icon");
 
-    let wasm = app.get("/pkg/stipple_bg.wasm").await;
+    let wasm = app.get(&asset_url("stipple_bg.wasm")).await;
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
 });
 
+db_test!(
+    hashed_assets_are_sent_precompressed_and_cached_for_a_year,
+    |app| {
+        let client = reqwest::Client::new();
+        for name in ["stipple_bg.wasm", "stipple.js", "style.css", "hydrate.js"] {
+            let url = app.url(&asset_url(name));
+            let plain = client.get(&url).send().await.unwrap();
+            assert_eq!(plain.status(), 200, "{name}");
+            assert_eq!(
+                plain.headers()["cache-control"],
+                "public, max-age=31536000, immutable",
+                "{name}"
+            );
+            assert_eq!(plain.headers()["vary"], "Accept-Encoding", "{name}");
+            assert!(plain.headers().get("content-encoding").is_none(), "{name}");
+            let plain = plain.bytes().await.unwrap();
+
+            for (accept, coding) in [
+                ("gzip, deflate, br", "br"),
+                ("br;q=1.0, gzip;q=0.8", "br"),
+                ("gzip", "gzip"),
+                ("br;q=0, gzip", "gzip"),
+                ("identity", ""),
+            ] {
+                let res = client
+                    .get(&url)
+                    .header("Accept-Encoding", accept)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 200, "{name} {accept}");
+                let got = res
+                    .headers()
+                    .get("content-encoding")
+                    .map(|v| v.to_str().unwrap().to_string())
+                    .unwrap_or_default();
+                assert_eq!(got, coding, "{name} {accept}");
+                let body = res.bytes().await.unwrap();
+                // The compressed form is smaller and is the same file.
+                let decoded = match coding {
+                    "br" => {
+                        let mut out = Vec::new();
+                        brotli_decompress(&body, &mut out);
+                        out
+                    }
+                    "gzip" => {
+                        use std::io::Read;
+                        let mut out = Vec::new();
+                        flate2::read::GzDecoder::new(&body[..])
+                            .read_to_end(&mut out)
+                            .unwrap();
+                        out
+                    }
+                    _ => body.to_vec(),
+                };
+                assert_eq!(decoded, plain, "{name} {accept}");
+                if !coding.is_empty() {
+                    assert!(body.len() < plain.len(), "{name} {accept}");
+                }
+            }
+        }
+        // Pages are revalidated every time, so a release is seen at once.
+        let page = app.get("/intake").await;
+        assert_eq!(page.headers()["cache-control"], "no-cache");
+        // Old and unknown hashed names are not found.
+        assert_eq!(app.get("/assets/stipple_bg.000000000000.wasm").await.status(), 404);
+    }
+);
+
+fn brotli_decompress(input: &[u8], out: &mut Vec<u8>) {
+    let mut child = std::process::Command::new("brotli")
+        .args(["-d", "-c"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("brotli (Debian package) decodes");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    out.extend_from_slice(&output.stdout);
+}
+
 db_test!(unknown_and_traversal_paths_are_404, |app| {
     for path in [
         "/nope",
-        "/pkg/../Cargo.toml",
-        "/pkg/%2e%2e/%2e%2e/Cargo.toml",
+        "/assets/../Cargo.toml",
+        "/assets/%2e%2e/%2e%2e/Cargo.toml",
+        "/assets/..%2fassets.json",
         "/icons/..%2f..%2fCargo.toml",
     ] {
         let res = app.get(path).await;

@@ -33,6 +33,19 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The v1 contract fixture, as committed with the tests.
+/// The URL the build gave a static file (`style.css` → `/assets/style.<hash>.css`).
+pub fn asset_url(name: &str) -> String {
+    let names: HashMap<String, String> = serde_json::from_slice(
+        &std::fs::read(workspace_root().join("target/site/assets.json"))
+            .expect("target/site/assets.json: run scripts/build.sh first"),
+    )
+    .expect("assets.json parses");
+    names
+        .get(name)
+        .unwrap_or_else(|| panic!("no asset {name}"))
+        .clone()
+}
+
 pub fn fixture() -> Value {
     let text = std::fs::read_to_string(workspace_root().join("tests/fixtures/intake-v1.json"))
         .expect("tests/fixtures/intake-v1.json");

@@ -23,6 +23,9 @@ pub fn security_headers() -> DefaultHeaders {
             "camera=(), microphone=(), geolocation=()",
         ))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        // Pages are never used stale from the HTTP cache: a release is seen
+        // at once (offline copies are the service worker's business).
+        .add(("Cache-Control", "no-cache"))
 }
 
 /// Gives each request an id (logged and returned as `X-Request-Id`) and logs

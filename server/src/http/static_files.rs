@@ -1,22 +1,31 @@
-//! The built site: WASM bundle, stylesheet, PWA files and icons.
+//! The built site: the release's hashed assets, the PWA files and icons.
+//!
+//! `/assets/…` names carry a hash of their content (see scripts/assets.py),
+//! so they are cached for a year and sent in the brotli or gzip form the
+//! build made, as the browser's `Accept-Encoding` allows. Files that keep
+//! their name across releases (the service worker, the manifest, icons)
+//! are revalidated on every use.
 //!
 //! Files are looked up by a plain file name only: anything with a slash,
 //! dot-dot, percent sign or other odd character is a 404 before the file
 //! system is touched.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+};
 
 use actix_files::NamedFile;
-use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use actix_web::{
+    http::header::{self, ContentEncoding, HeaderValue},
+    web, HttpRequest, HttpResponse,
+};
 
-/// Files at the site root, with the types browsers need for them.
-const ROOT_FILES: &[&str] = &[
-    "style.css",
-    "hydrate.js",
-    "sw.js",
-    "manifest.webmanifest",
-    "favicon.ico",
-];
+/// Files at the site root that keep their URL across releases.
+const ROOT_FILES: &[&str] = &["sw.js", "manifest.webmanifest", "favicon.ico"];
+
+/// Hashed names never change content.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub fn configure(cfg: &mut web::ServiceConfig, site_root: &Path) {
     for name in ROOT_FILES {
@@ -25,11 +34,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, site_root: &Path) {
             &format!("/{name}"),
             web::get().to(move |req: HttpRequest| {
                 let file = file.clone();
-                async move { serve(&req, &file) }
+                async move { serve(&req, &file, false) }
             }),
         );
     }
-    for dir in ["pkg", "icons"] {
+    for (dir, immutable) in [("assets", true), ("icons", false)] {
         let base = site_root.join(dir);
         cfg.route(
             &format!("/{dir}/{{file}}"),
@@ -37,12 +46,25 @@ pub fn configure(cfg: &mut web::ServiceConfig, site_root: &Path) {
                 let base = base.clone();
                 async move {
                     match safe_join(&base, &name) {
-                        Some(file) => serve(&req, &file),
+                        Some(file) => serve(&req, &file, immutable),
                         None => HttpResponse::NotFound().finish(),
                     }
                 }
             }),
         );
+    }
+}
+
+/// Reads the build's naming of assets (`assets.json`) for the pages. A site
+/// built without it still serves, under plain names.
+pub fn load_asset_names(site_root: &Path) {
+    let file = site_root.join("assets.json");
+    match std::fs::read(&file)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice::<HashMap<String, String>>(&b).map_err(|e| e.to_string()))
+    {
+        Ok(names) => stipple_app::assets::install(names),
+        Err(e) => tracing::warn!(file = %file.display(), error = %e, "no asset names; run scripts/build.sh"),
     }
 }
 
@@ -69,22 +91,63 @@ fn content_type(file: &Path) -> &'static str {
     }
 }
 
-fn serve(req: &HttpRequest, file: &Path) -> HttpResponse {
-    match NamedFile::open(file) {
-        Ok(f) => {
-            let mut res = f
-                .set_content_type(content_type(file).parse().expect("static mime types parse"))
-                .into_response(req);
-            // Revalidate each time (ETag makes it cheap) so a release is seen;
-            // hashed names with long-lived caching come with the offline work.
-            res.headers_mut().insert(
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("no-cache"),
-            );
-            res
-        }
-        Err(_) => HttpResponse::NotFound().finish(),
+/// The precompressed forms the browser accepts, best first.
+fn encodings(req: &HttpRequest) -> Vec<(ContentEncoding, &'static str)> {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let accepts = |coding: &str| {
+        accept.split(',').any(|part| {
+            let mut it = part.split(';');
+            let name = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| {
+                let p = p.trim().replace(' ', "");
+                p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+            });
+            name.eq_ignore_ascii_case(coding) && !refused
+        })
+    };
+    let mut out = Vec::new();
+    if accepts("br") {
+        out.push((ContentEncoding::Brotli, "br"));
     }
+    if accepts("gzip") {
+        out.push((ContentEncoding::Gzip, "gz"));
+    }
+    out
+}
+
+fn serve(req: &HttpRequest, file: &Path, immutable: bool) -> HttpResponse {
+    let mime = content_type(file);
+    // The build's compressed copy when there is one the browser takes.
+    let chosen = encodings(req).into_iter().find_map(|(coding, ext)| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(format!(".{ext}"));
+        NamedFile::open(PathBuf::from(name))
+            .ok()
+            .map(|f| (f, Some(coding)))
+    });
+    let Some((named, coding)) = chosen.or_else(|| NamedFile::open(file).ok().map(|f| (f, None)))
+    else {
+        return HttpResponse::NotFound().finish();
+    };
+    let mut named = named
+        .set_content_type(mime.parse().expect("static mime types parse"))
+        .disable_content_disposition();
+    if let Some(coding) = coding {
+        named = named.set_content_encoding(coding);
+    }
+    let mut res = named.into_response(req);
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if immutable { IMMUTABLE } else { "no-cache" }),
+    );
+    // Caches must keep the forms apart.
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    res
 }
 
 #[cfg(test)]

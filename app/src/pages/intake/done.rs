@@ -12,9 +12,20 @@ pub fn Done() -> impl IntoView {
             .with(|t| t.as_ref().map(|t| t.aftercare.clone()).unwrap_or_default())
     };
     let receipt = move || ctx.receipt.get();
+    let queued = move || ctx.draft.with(|d| d.queued);
     view! {
-        <div class="status" role="status">
-            <p><strong>"Thank you — the clinic has your intake and signed consent."</strong></p>
+        <div class="status" role="status" id="send-state" data-state=move || if queued() { "queued" } else { "sent" }>
+            {move || if queued() {
+                view! {
+                    <p><strong>"Saved on this phone — it will be sent when you're back online."</strong></p>
+                    <p class="note">"You can close this page. It is sent the next time this phone is online, or when you open it again."</p>
+                }.into_any()
+            } else {
+                view! {
+                    <p><strong>"Sent — the clinic has your intake and signed consent."</strong></p>
+                    <p class="note">"Thank you."</p>
+                }.into_any()
+            }}
             {move || receipt().map(|r| view! { <p class="note">{format!("Reference: {}", r.id)}</p> })}
         </div>
         // A shared clinic tablet shows no link to the client's record: their

@@ -47,6 +47,9 @@ pub struct Draft {
     /// When this intake was opened (RFC 3339), for the audit trail.
     pub opened_at: String,
     pub step: usize,
+    /// Sent while offline: it waits in the phone's outbox, and this draft is
+    /// kept until the clinic has it (or refuses it, to be corrected).
+    pub queued: bool,
     // About you
     pub full_name: String,
     pub date_of_birth: String,

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    browser::{self, Receipt, SendError},
+    browser::{self, Outbox, Receipt, SendError},
     domain::{CheckContext, ConsentTemplate, FieldErrors},
 };
 use draft::Draft;
@@ -100,6 +100,8 @@ pub struct FormCtx {
     pub shown: RwSignal<FieldErrors>,
     pub template: RwSignal<Option<ConsentTemplate>>,
     pub receipt: RwSignal<Option<Receipt>>,
+    /// Why the last send did not go through, shown on the Review page.
+    pub send_error: RwSignal<Option<String>>,
     pub kiosk: bool,
     /// Field paths with their labels, in the order the fields were drawn:
     /// the error summary lists problems in form order and names the field.
@@ -233,6 +235,7 @@ pub fn IntakePage() -> impl IntoView {
         shown: RwSignal::new(FieldErrors::default()),
         template: RwSignal::new(None),
         receipt: RwSignal::new(None),
+        send_error: RwSignal::new(None),
         kiosk: browser::query_param("kiosk").as_deref() == Some("1"),
         labels: StoredValue::new(Vec::new()),
         template_loading: StoredValue::new(false),
@@ -281,7 +284,10 @@ pub fn IntakePage() -> impl IntoView {
         }
         loaded.set(true);
         ctx.ensure_template();
+        check_outbox(ctx);
     });
+    // The outbox sends in the background (Background Sync, `online`): follow it.
+    browser::on_outbox_change(move || check_outbox(ctx));
     // Save on every change, once the stored draft has been read. Once sent,
     // nothing of the answers stays on the phone.
     Effect::new(move |_| {
@@ -289,7 +295,7 @@ pub fn IntakePage() -> impl IntoView {
         if !loaded.get_untracked() || ctx.kiosk {
             return;
         }
-        if d.step == DONE {
+        if d.step == DONE && !d.queued {
             browser::remove(DRAFT_KEY);
         } else {
             browser::save(DRAFT_KEY, &d);
@@ -463,11 +469,14 @@ fn ErrorSummary() -> impl IntoView {
 }
 
 /// Submits the checked draft. On success the draft is forgotten and the
-/// receipt kept so the thank-you page survives a reload.
-pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<String>>) {
+/// receipt kept so the thank-you page survives a reload. Offline, the
+/// submission waits in the phone's outbox and goes when the connection
+/// returns.
+pub fn submit(ctx: FormCtx, sending: RwSignal<bool>) {
+    let failure = ctx.send_error;
     let errors = ctx.all_errors();
     if !errors.is_empty() {
-        send_back(ctx, errors, failure);
+        send_back(ctx, errors);
         return;
     }
     let submission = ctx.template.with_untracked(|t| {
@@ -490,36 +499,96 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>, failure: RwSignal<Option<St
     failure.set(None);
     leptos::task::spawn_local(async move {
         let result = browser::post_json::<_, Receipt>("/api/v1/submissions", &submission).await;
-        sending.set(false);
         match result {
-            Ok(receipt) => {
-                browser::remove(DRAFT_KEY);
-                if !ctx.kiosk {
-                    browser::save(RECEIPT_KEY, &receipt);
-                    browser::save(RECEIPT_TIME_KEY, &browser::now_ms());
+            Ok(receipt) => sent(ctx, receipt),
+            Err(SendError::Network) => {
+                let id = submission.id.to_string();
+                if browser::queue(&id, &submission).await {
+                    ctx.draft.update(|d| {
+                        d.queued = true;
+                        d.step = DONE;
+                    });
+                    browser::scroll_top();
+                    browser::focus("step-title");
+                } else {
+                    failure.set(Some(
+                        "We could not reach the clinic. Your answers are saved on this phone — try again when you are online.".into(),
+                    ));
                 }
-                ctx.receipt.set(Some(receipt));
-                // A fresh draft (new id) so a later intake is a new submission.
-                ctx.draft.set(Draft {
-                    id: browser::new_id(),
-                    opened_at: browser::now_rfc3339(),
-                    step: DONE,
-                    ..Draft::default()
-                });
-                browser::scroll_top();
-                browser::focus("step-title");
             }
-            Err(SendError::Network) => failure.set(Some(
-                "We could not reach the clinic. Your answers are saved on this phone — try again when you are online.".into(),
-            )),
-            Err(SendError::Invalid(errors)) => send_back(ctx, errors, failure),
-            Err(SendError::Conflict) => failure.set(Some(
-                "The clinic already has an earlier version of this intake from this phone, so these changes were not sent. \
-                 Please tell the clinic what needs correcting."
-                    .into(),
-            )),
-            Err(SendError::Refused(message)) => failure.set(Some(message)),
-            Err(SendError::SignedOut) => failure.set(Some("The clinic refused the answers. Please try again.".into())),
+            Err(e) => refused(ctx, e),
+        }
+        sending.set(false);
+    });
+}
+
+/// The clinic has the intake: forget the answers, keep the receipt.
+fn sent(ctx: FormCtx, receipt: Receipt) {
+    browser::remove(DRAFT_KEY);
+    if !ctx.kiosk {
+        browser::save(RECEIPT_KEY, &receipt);
+        browser::save(RECEIPT_TIME_KEY, &browser::now_ms());
+    }
+    ctx.receipt.set(Some(receipt));
+    // A fresh draft (new id) so a later intake is a new submission.
+    ctx.draft.set(Draft {
+        id: browser::new_id(),
+        opened_at: browser::now_rfc3339(),
+        step: DONE,
+        ..Draft::default()
+    });
+    browser::scroll_top();
+    browser::focus("step-title");
+}
+
+/// The clinic refused the intake: explain why, next to what to correct.
+fn refused(ctx: FormCtx, error: SendError) {
+    let failure = ctx.send_error;
+    ctx.draft.update(|d| {
+        d.queued = false;
+        if d.step == DONE {
+            d.step = REVIEW;
+        }
+    });
+    match error {
+        SendError::Invalid(errors) => send_back(ctx, errors),
+        SendError::Conflict => failure.set(Some(
+            "The clinic already has an earlier version of this intake from this phone, so these changes were not sent. \
+             Please tell the clinic what needs correcting."
+                .into(),
+        )),
+        SendError::Refused(message) => failure.set(Some(message)),
+        SendError::Network | SendError::SignedOut => {
+            failure.set(Some("The clinic refused the answers. Please try again.".into()))
+        }
+    }
+}
+
+/// A submission waiting in the outbox: send it if possible, then show what
+/// became of it ("Sent", or the clinic's reason with the draft to correct).
+fn check_outbox(ctx: FormCtx) {
+    let Some(id) = ctx
+        .draft
+        .with_untracked(|d| d.queued.then(|| d.id.clone()))
+    else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let state = browser::outbox_state(&id).await;
+        // The client may have moved on meanwhile.
+        if ctx.draft.with_untracked(|d| !d.queued || d.id != id) {
+            return;
+        }
+        match state {
+            Outbox::Queued | Outbox::Unknown => {}
+            Outbox::Sent(receipt) => {
+                sent(ctx, receipt);
+                browser::outbox_forget(&id).await;
+            }
+            Outbox::Refused(e) => {
+                refused(ctx, e);
+                browser::outbox_forget(&id).await;
+            }
         }
     });
 }
@@ -534,7 +603,8 @@ const NO_FIELD: &[&str] = &[
 
 /// Takes the client to the first step with a problem, or explains problems
 /// no step can fix.
-fn send_back(ctx: FormCtx, errors: FieldErrors, failure: RwSignal<Option<String>>) {
+fn send_back(ctx: FormCtx, errors: FieldErrors) {
+    let failure = ctx.send_error;
     if errors.get("appointment.invite_token").is_some() {
         // A damaged invitation link must not block the intake: drop it.
         ctx.draft.update(|d| d.invite_token = None);

@@ -199,7 +199,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
 pub fn Review() -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
     let sending = RwSignal::new(false);
-    let failure = RwSignal::new(None::<String>);
+    let failure = ctx.send_error;
     let sections = move || {
         let d = ctx.draft.get();
         (0..super::REVIEW)
@@ -232,7 +232,7 @@ pub fn Review() -> impl IntoView {
         </div>
         <div class="nav">
             <button type="button" class="button" disabled=move || sending.get() on:click=move |_| ctx.go(super::REVIEW - 1)>"Back"</button>
-            <button type="button" class="button primary" id="send" disabled=move || sending.get() on:click=move |_| submit(ctx, sending, failure)>
+            <button type="button" class="button primary" id="send" disabled=move || sending.get() on:click=move |_| submit(ctx, sending)>
                 "Send to the clinic"
             </button>
         </div>

@@ -1,0 +1,149 @@
+// The outbox: intakes sent while offline wait here, in IndexedDB, until the
+// clinic answers. A classic script shared by the page and the service worker
+// (importScripts), so a submission goes out whichever of them runs first:
+// Background Sync in the worker where the browser has it, otherwise the
+// page's `online` event and the next time the intake is opened.
+//
+// The submission's own client-generated id is the key and the server treats
+// an identical resend as a replay, so sending twice stores it once.
+(function (scope) {
+  "use strict";
+  const DB = "stipple-outbox";
+  const STORE = "outbox";
+  const TAG = "stipple-outbox";
+  const ENDPOINT = "/api/v1/submissions";
+
+  function open() {
+    return new Promise((resolve, reject) => {
+      const req = indexedDB.open(DB, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: "id" });
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  // Runs `work(store)` in one transaction and resolves with its result once
+  // the transaction has committed.
+  async function tx(mode, work) {
+    const db = await open();
+    try {
+      return await new Promise((resolve, reject) => {
+        const t = db.transaction(STORE, mode);
+        let result;
+        Promise.resolve(work(t.objectStore(STORE))).then((r) => (result = r), reject);
+        t.oncomplete = () => resolve(result);
+        t.onerror = () => reject(t.error);
+        t.onabort = () => reject(t.error);
+      });
+    } finally {
+      db.close();
+    }
+  }
+
+  const request = (r) =>
+    new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+
+  function announce() {
+    if (typeof window !== "undefined") {
+      window.dispatchEvent(new Event(TAG));
+    } else if (scope.clients) {
+      scope.clients
+        .matchAll({ includeUncontrolled: true, type: "window" })
+        .then((all) => all.forEach((c) => c.postMessage({ type: TAG })));
+    }
+  }
+
+  // Keeps a submission (its JSON text) until the clinic has it.
+  async function put(id, body) {
+    await tx("readwrite", (s) =>
+      request(s.put({ id, body, state: "queued", queuedAt: Date.now() })),
+    );
+    announce();
+    // Ask for a Background Sync; where there is none, `online` does it.
+    if (typeof navigator !== "undefined" && navigator.serviceWorker) {
+      navigator.serviceWorker.ready
+        .then((reg) => reg.sync && reg.sync.register(TAG))
+        .catch(() => {});
+    }
+  }
+
+  const get = (id) => tx("readonly", (s) => request(s.get(id)));
+  const all = () => tx("readonly", (s) => request(s.getAll()));
+  const remove = (id) => tx("readwrite", (s) => request(s.delete(id)));
+
+  // Sends one queued item. 2xx: sent (only the receipt is kept); 4xx other
+  // than 408/429: refused, with the reason, for the client to correct;
+  // anything else (offline, 5xx): left queued for the next try.
+  async function sendOne(item) {
+    let res;
+    try {
+      res = await fetch(ENDPOINT, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: item.body,
+        credentials: "same-origin",
+      });
+    } catch (e) {
+      return false;
+    }
+    const text = await res.text().catch(() => "");
+    if (res.ok) {
+      await tx("readwrite", (s) =>
+        request(s.put({ id: item.id, state: "sent", receipt: text, sentAt: Date.now() })),
+      );
+      return true;
+    }
+    if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+      await tx("readwrite", (s) =>
+        request(s.put({ ...item, state: "refused", status: res.status, answer: text })),
+      );
+      return true;
+    }
+    return false;
+  }
+
+  let flushing = null;
+  // Sends everything queued, one at a time. Resolves with the number still
+  // waiting. Calls made while a flush runs share it.
+  function flush() {
+    if (flushing) return flushing;
+    const run = async () => {
+      const queued = (await all()).filter((i) => i.state === "queued");
+      let left = 0;
+      let changed = false;
+      for (const item of queued) {
+        if (await sendOne(item)) changed = true;
+        else left += 1;
+      }
+      if (changed) announce();
+      return left;
+    };
+    // One flush at a time across the page and the worker where the browser
+    // can lock; the server's replay rule covers the rest.
+    const locked =
+      typeof navigator !== "undefined" && navigator.locks
+        ? navigator.locks.request(TAG, run)
+        : run();
+    flushing = locked.finally(() => {
+      flushing = null;
+    });
+    return flushing;
+  }
+
+  scope.stippleOutbox = { put, get, remove, flush, TAG };
+
+  if (typeof window !== "undefined") {
+    // The worker tells the page when it sent something.
+    if (navigator.serviceWorker) {
+      navigator.serviceWorker.addEventListener("message", (e) => {
+        if (e.data && e.data.type === TAG) window.dispatchEvent(new Event(TAG));
+      });
+    }
+    window.addEventListener("online", () => flush().catch(() => {}));
+    // On every open: anything left from an earlier visit goes now.
+    if (navigator.onLine !== false) flush().catch(() => {});
+  }
+})(self);
