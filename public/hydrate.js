@@ -40,11 +40,15 @@ function offerReload(worker) {
 
 if ("serviceWorker" in navigator) {
   const sw = navigator.serviceWorker;
-  // The first worker taking control is no reason to reload; a new release is.
-  const hadController = !!sw.controller;
+  // The first worker taking control is no reason to reload; a release
+  // replacing the one in control is (in every open tab, so none is left
+  // running old code against a deleted cache).
+  let controller = sw.controller;
   let reloading = false;
   sw.addEventListener("controllerchange", () => {
-    if (!hadController || reloading) return;
+    const replaced = controller !== null;
+    controller = sw.controller;
+    if (!replaced || reloading) return;
     reloading = true;
     location.reload();
   });

@@ -285,7 +285,11 @@ mod imp {
                     .ok()
                     .and_then(|v| v.as_f64())
                     .unwrap_or(400.0) as u16;
-                match decode::<serde_json::Value>(status, &field("answer").unwrap_or_default(), false) {
+                match decode::<serde_json::Value>(
+                    status,
+                    &field("answer").unwrap_or_default(),
+                    false,
+                ) {
                     Err(e) => Outbox::Refused(e),
                     Ok(_) => Outbox::Unknown,
                 }

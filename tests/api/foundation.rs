@@ -125,7 +125,10 @@ db_test!(pwa_files_are_served_with_their_types, |app| {
     assert!(!sw.contains(r#"const RELEASE = "dev";"#), "{sw}");
     assert!(sw.contains(&asset_url("stipple_bg.wasm")), "{sw}");
     assert!(sw.contains(&asset_url("outbox.js")), "{sw}");
-    assert!(!sw.contains("stipple_staff"), "the clinic's bundle is not cached on phones");
+    assert!(
+        !sw.contains("stipple_staff"),
+        "the clinic's bundle is not cached on phones"
+    );
 
     let ico = app.get("/favicon.ico").await;
     assert_eq!(ico.status(), 200);
@@ -201,7 +204,12 @@ db_test!(
         let page = app.get("/intake").await;
         assert_eq!(page.headers()["cache-control"], "no-cache");
         // Old and unknown hashed names are not found.
-        assert_eq!(app.get("/assets/stipple_bg.000000000000.wasm").await.status(), 404);
+        assert_eq!(
+            app.get("/assets/stipple_bg.000000000000.wasm")
+                .await
+                .status(),
+            404
+        );
     }
 );
 

@@ -5,4 +5,7 @@ mod abuse;
 mod intake;
 mod kiosk;
 mod landing;
+mod offline;
 mod staff;
+mod upgrade;
+mod wizard;

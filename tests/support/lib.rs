@@ -10,6 +10,7 @@ use stipple_server::{config::Settings, startup::Application};
 use tempfile::TempDir;
 
 pub mod browser;
+pub mod proxy;
 pub mod smtp;
 pub mod staff;
 

@@ -61,10 +61,13 @@ pub fn load_asset_names(site_root: &Path) {
     let file = site_root.join("assets.json");
     match std::fs::read(&file)
         .map_err(|e| e.to_string())
-        .and_then(|b| serde_json::from_slice::<HashMap<String, String>>(&b).map_err(|e| e.to_string()))
-    {
+        .and_then(|b| {
+            serde_json::from_slice::<HashMap<String, String>>(&b).map_err(|e| e.to_string())
+        }) {
         Ok(names) => stipple_app::assets::install(names),
-        Err(e) => tracing::warn!(file = %file.display(), error = %e, "no asset names; run scripts/build.sh"),
+        Err(e) => {
+            tracing::warn!(file = %file.display(), error = %e, "no asset names; run scripts/build.sh")
+        }
     }
 }
 

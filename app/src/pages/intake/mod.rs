@@ -567,10 +567,7 @@ fn refused(ctx: FormCtx, error: SendError) {
 /// A submission waiting in the outbox: send it if possible, then show what
 /// became of it ("Sent", or the clinic's reason with the draft to correct).
 fn check_outbox(ctx: FormCtx) {
-    let Some(id) = ctx
-        .draft
-        .with_untracked(|d| d.queued.then(|| d.id.clone()))
-    else {
+    let Some(id) = ctx.draft.with_untracked(|d| d.queued.then(|| d.id.clone())) else {
         return;
     };
     leptos::task::spawn_local(async move {

@@ -1,0 +1,119 @@
+//! Offline: an intake sent with no network waits on the phone and reaches
+//! the clinic once, when the connection returns.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use stipple_tests::{browser, proxy::Link, spawn_app, Backend};
+
+use crate::wizard::{click, fill_to_review};
+
+const STATE: &str = "(document.getElementById('send-state') || {}).dataset";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_intake_sent_offline_arrives_once_when_back_online() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let link = Link::start(([127, 0, 0, 1], app.port).into()).await;
+    let b = browser::launch().await;
+
+    // First visit online: the service worker installs and caches the shell.
+    b.client.goto(&link.url("/intake")).await.unwrap();
+    b.wait_ready().await;
+    b.wait_js(
+        "navigator.serviceWorker.controller !== null",
+        "the service worker to take control",
+    )
+    .await;
+    // The page, its bundle and the consent text come from the cache from now on.
+    b.wait_js(
+        "caches.keys().then(k => window.__keys = k), (window.__keys || []).length === 1",
+        "the release's cache",
+    )
+    .await;
+
+    // The signal goes: the link is cut for the page and the worker alike.
+    link.go_offline();
+    b.emulate_offline(true).await;
+    assert_eq!(b.js("return navigator.onLine").await, false);
+    fill_to_review(&b, |_| async {}).await;
+    click(&b, "send").await;
+    b.wait_js(
+        &format!("{STATE} && {STATE}.state === 'queued'"),
+        "the 'saved on this phone' state",
+    )
+    .await;
+    let text = b
+        .js("return document.getElementById('send-state').innerText")
+        .await;
+    assert!(
+        text.as_str()
+            .unwrap()
+            .contains("Saved on this phone — it will be sent when you're back online"),
+        "{text}"
+    );
+    b.screenshot("offline-01-saved").await;
+    let queued = b
+        .wait_js(
+            "window.stippleOutbox.get(JSON.parse(localStorage.getItem('stipple.intake.draft')).id).then(r => window.__rec = r), window.__rec",
+            "the outbox record",
+        )
+        .await;
+    assert_eq!(queued["state"], "queued");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        app.count_submissions().await,
+        0,
+        "nothing can arrive offline"
+    );
+
+    // Close the page and open it again, still offline: the worker serves it.
+    let fresh = b.client.new_window(true).await.unwrap();
+    b.client.close_window().await.unwrap();
+    b.client.switch_to_window(fresh.handle).await.unwrap();
+    b.emulate_offline(true).await;
+    b.client.goto(&link.url("/intake")).await.unwrap();
+    b.wait_ready().await;
+    b.wait_js(
+        &format!("{STATE} && {STATE}.state === 'queued'"),
+        "the queued state after reopening",
+    )
+    .await;
+    assert_eq!(app.count_submissions().await, 0);
+
+    // Back online: the page hears `online` and sends it.
+    link.go_online();
+    b.emulate_offline(false).await;
+    b.wait_js_for(
+        &format!("{STATE} && {STATE}.state === 'sent'"),
+        "the 'sent' state",
+        Duration::from_secs(20),
+    )
+    .await;
+    let text = b
+        .js("return document.getElementById('send-state').innerText")
+        .await;
+    assert!(text.as_str().unwrap().starts_with("Sent"), "{text}");
+    b.screenshot("offline-02-sent").await;
+    // The receipt links to the client's own consent.
+    assert!(b.client.find(Locator::Id("consent-pdf")).await.is_ok());
+
+    // However many ways it was tried (page, worker, reload), one arrived.
+    b.client.refresh().await.unwrap();
+    b.wait_ready().await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.count_submissions().await, 1);
+    // Nothing of the answers stays on the phone once sent.
+    let left = b
+        .wait_js(
+            "window.stippleOutbox && (indexedDB.open('stipple-outbox').onsuccess = e => { const s = e.target.result.transaction('outbox').objectStore('outbox').count(); s.onsuccess = () => window.__left = String(s.result); }, window.__left)",
+            "the outbox count",
+        )
+        .await;
+    assert_eq!(left, "0");
+    assert_eq!(
+        b.js("return localStorage.getItem('stipple.intake.draft')")
+            .await,
+        serde_json::Value::Null
+    );
+    b.close().await;
+}
