@@ -5,6 +5,7 @@ set -euo pipefail
 
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
+AXE_VERSION=4.11.0
 TOOLS="${STIPPLE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/stipple/tools}"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -29,6 +30,15 @@ if [ ! -x "$by_root/node_modules/.bin/wasm-opt" ]; then
   rm -rf "$by_root.tmp" && mkdir -p "$by_root.tmp"
   npm install --prefix "$by_root.tmp" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
   rm -rf "$by_root" && mv "$by_root.tmp" "$by_root"
+fi
+
+# axe-core for the accessibility test (tests/browser/a11y.rs).
+axe_root="$TOOLS/axe-core-$AXE_VERSION"
+if [ ! -f "$axe_root/node_modules/axe-core/axe.min.js" ]; then
+  log "installing axe-core $AXE_VERSION from npm"
+  rm -rf "$axe_root.tmp" && mkdir -p "$axe_root.tmp"
+  npm install --prefix "$axe_root.tmp" --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
+  rm -rf "$axe_root" && mv "$axe_root.tmp" "$axe_root"
 fi
 
 # Print the PATH prefix for callers: pinned tools first.

@@ -1,6 +1,7 @@
 //! Browser tests: Debian's headless Chromium at 390×844 against the real
 //! server. They need the site built (`scripts/build.sh`) and chromedriver.
 
+mod a11y;
 mod abuse;
 mod intake;
 mod kiosk;

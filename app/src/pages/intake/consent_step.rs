@@ -74,7 +74,7 @@ pub fn ConsentStep() -> impl IntoView {
                 </label>
             </section>
             <section class="clause" aria-labelledby="esign-title">
-                <h2 id="esign-title">"Signing electronically"</h2>
+                <h2 id="esign-title">"Before you sign"</h2>
                 <p>"On the next page you sign with your finger and type your name. By doing so:"</p>
                 <ul>
                     <li>"you intend to sign this consent, just as on paper;"</li>

@@ -1,0 +1,163 @@
+//! axe-core (from npm) in Chromium on every wizard step, the review and done
+//! pages and the staff pages: no violations. Plus keyboard-only use.
+
+use std::collections::HashMap;
+
+use fantoccini::{key::Key, Locator};
+use serde_json::Value;
+use stipple_tests::{
+    browser::{self, Browser},
+    fresh_submission, spawn_app_with,
+    staff::PASSWORD,
+    Backend,
+};
+
+use crate::wizard::{click, fill_to_review, type_into};
+
+/// axe-core as installed by scripts/setup.sh (AXE_CORE overrides).
+fn axe_source() -> String {
+    let path = std::env::var("AXE_CORE").unwrap_or_else(|_| {
+        let cache = std::env::var("XDG_CACHE_HOME")
+            .unwrap_or_else(|_| format!("{}/.cache", std::env::var("HOME").unwrap()));
+        format!("{cache}/stipple/tools/axe-core-4.11.0/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (scripts/setup.sh installs axe-core)"))
+}
+
+/// Runs axe on the page as it is now (WCAG 2.1 A/AA and best practices) and
+/// fails with every violation found.
+async fn axe(b: &Browser, page: &str) {
+    if b.js("return typeof window.axe").await != "object" {
+        b.js(&axe_source()).await;
+    }
+    let violations: Value = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {resultTypes: ['violations']})
+               .then(r => done(r.violations.map(v => ({
+                   id: v.id, impact: v.impact, help: v.help,
+                   nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary)}))))
+               .catch(e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .expect("axe runs");
+    assert_eq!(violations, Value::Array(vec![]), "axe on {page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        HashMap::from([("STIPPLE_INSECURE_COOKIES".to_string(), "1".to_string())]),
+    )
+    .await;
+    let b = browser::launch().await;
+
+    b.client.goto(&app.url("/")).await.unwrap();
+    b.wait_js(
+        "document.documentElement.dataset.hydrated === 'true'",
+        "hydration",
+    )
+    .await;
+    axe(&b, "landing").await;
+
+    b.client.goto(&app.url("/intake")).await.unwrap();
+    b.wait_ready().await;
+    // Errors on screen are part of the page too.
+    click(&b, "next").await;
+    b.wait_js(
+        "document.getElementById('error-summary') !== null",
+        "errors",
+    )
+    .await;
+    axe(&b, "About you, with errors").await;
+    fill_to_review(&b, |title| {
+        let b = &b;
+        async move { axe(b, &title).await }
+    })
+    .await;
+    axe(&b, "Review").await;
+    click(&b, "send").await;
+    b.wait_js(
+        "(document.getElementById('send-state') || {dataset: {}}).dataset.state === 'sent'",
+        "the done page",
+    )
+    .await;
+    axe(&b, "Done").await;
+
+    // Keyboard only: from a fresh intake, Tab reaches the first field with a
+    // visible focus ring, typing fills it, Enter on Next moves on.
+    b.js("localStorage.clear()").await;
+    b.client.goto(&app.url("/intake")).await.unwrap();
+    b.wait_ready().await;
+    let body = b.client.find(Locator::Css("body")).await.unwrap();
+    let mut reached = false;
+    for _ in 0..6 {
+        body.send_keys(&String::from(char::from(Key::Tab)))
+            .await
+            .unwrap();
+        if b.js("return document.activeElement.id").await == "f-client-full_name" {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the first field");
+    let ring = b
+        .js("const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2")
+        .await;
+    assert_eq!(ring, true, "focus is visible");
+    let field = b
+        .client
+        .find(Locator::Id("f-client-full_name"))
+        .await
+        .unwrap();
+    field.send_keys("Keyboard Only").await.unwrap();
+    b.js("document.getElementById('next').focus()").await;
+    let next = b.client.find(Locator::Id("next")).await.unwrap();
+    next.send_keys(&String::from(char::from(Key::Enter)))
+        .await
+        .unwrap();
+    b.wait_js(
+        "document.getElementById('error-summary') !== null",
+        "Next by keyboard",
+    )
+    .await;
+
+    // Staff pages, signed in.
+    app.create_staff("axe@clinic.example", "admin").await;
+    let (id, _) = app.submit(&fresh_submission()).await;
+    b.client.goto(&app.url("/staff/login")).await.unwrap();
+    b.wait_js(
+        "document.documentElement.dataset.hydrated === 'true'",
+        "hydration",
+    )
+    .await;
+    axe(&b, "staff sign-in").await;
+    type_into(&b, "email", "axe@clinic.example").await;
+    type_into(&b, "password", PASSWORD).await;
+    click(&b, "sign-in").await;
+    b.wait_js(
+        "location.pathname === '/staff' && document.querySelectorAll('#queue li').length >= 1",
+        "the queue",
+    )
+    .await;
+    axe(&b, "queue").await;
+    for (path, ready) in [
+        (
+            format!("/staff/submissions/{id}"),
+            "document.querySelector('.flags, .flag, #notes, h1') !== null && document.body.innerText.includes('Medical')",
+        ),
+        ("/staff/invites".to_string(), "document.querySelector('form') !== null"),
+        ("/staff/audit".to_string(), "document.querySelectorAll('table tr, li').length > 1"),
+    ] {
+        b.client.goto(&app.url(&path)).await.unwrap();
+        b.wait_js("document.documentElement.dataset.hydrated === 'true'", "hydration")
+            .await;
+        b.wait_js(ready, &path).await;
+        axe(&b, &path).await;
+    }
+    b.close().await;
+}
