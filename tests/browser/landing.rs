@@ -50,6 +50,17 @@ async fn landing_page_hydrates_and_registers_the_service_worker() {
         "the service worker to activate",
     )
     .await;
+    // Chromium's own verdict: installable (manifest, icons, worker, localhost).
+    b.wait_js("navigator.serviceWorker.controller !== null", "control")
+        .await;
+    let verdict = b
+        .cdp("Page.getInstallabilityErrors", serde_json::json!({}))
+        .await;
+    assert_eq!(
+        verdict["installabilityErrors"],
+        serde_json::json!([]),
+        "{verdict}"
+    );
 
     // Nothing failed to load, and the inline lines Leptos writes ran: they
     // carry the response's CSP nonce (a wrong nonce would block them).
