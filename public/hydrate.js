@@ -9,9 +9,52 @@ const WASM = "/pkg/stipple_bg.wasm"; // @wasm
 const STAFF_GLUE = "/pkg/stipple_staff.js"; // @staff_glue
 const STAFF_WASM = "/pkg/stipple_staff_bg.wasm"; // @staff_wasm
 
+// The server-rendered form can be typed into before the WASM arrives (a slow
+// network). Hydration and the restored draft would overwrite those answers,
+// so they are noted now and given back to the app, as if typed again, once
+// it has loaded.
+function typedSoFar() {
+  const typed = [];
+  for (const el of document.querySelectorAll("input, textarea, select")) {
+    if (!el.id || el.type === "hidden") continue;
+    if (el.type === "checkbox" || el.type === "radio") {
+      if (el.checked !== el.defaultChecked) typed.push([el.id, "checked", el.checked]);
+    } else if (el.value !== el.defaultValue) {
+      typed.push([el.id, "value", el.value]);
+    }
+  }
+  return typed;
+}
+
+function giveBack(typed) {
+  for (const [id, prop, value] of typed) {
+    const el = document.getElementById(id);
+    if (!el || el[prop] === value) continue;
+    el[prop] = value;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+}
+
+// Resolves once the page has read its saved state (intake: data-loaded).
+function settled() {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const check = () => {
+      const waiting = document.querySelector('[data-loaded="false"]');
+      if (!waiting || performance.now() - started > 3000) resolve();
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
+}
+
 import(STAFF ? STAFF_GLUE : GLUE).then(async (mod) => {
   await mod.default({ module_or_path: STAFF ? STAFF_WASM : WASM });
+  const typed = typedSoFar();
   mod.hydrate();
+  await settled();
+  giveBack(typed);
   document.documentElement.dataset.hydrated = "true";
 });
 

@@ -7,6 +7,7 @@ mod intake;
 mod kiosk;
 mod landing;
 mod offline;
+mod slow;
 mod staff;
 mod upgrade;
 mod wizard;

@@ -1,20 +1,28 @@
 //! A TCP relay in front of the server whose link can be cut, so the browser
 //! (page and service worker alike) is truly offline: connections are refused
-//! and those open are dropped, as when a phone loses its signal.
+//! and those open are dropped, as when a phone loses its signal. It can also
+//! be made slow, as a weak signal is.
 
 use std::{
     net::SocketAddr,
     sync::{
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
         Arc,
     },
+    time::Duration,
 };
 
-use tokio::{net::TcpListener, sync::watch};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+    sync::watch,
+};
 
 pub struct Link {
     pub port: u16,
     online: Arc<AtomicBool>,
+    /// Bytes per second towards the browser; 0 for no limit.
+    rate: Arc<AtomicU64>,
     cut: watch::Sender<u64>,
 }
 
@@ -24,27 +32,54 @@ impl Link {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let online = Arc::new(AtomicBool::new(true));
+        let rate = Arc::new(AtomicU64::new(0));
         let (cut, _) = watch::channel(0u64);
-        let (flag, cuts) = (online.clone(), cut.clone());
+        let (flag, cuts, limit) = (online.clone(), cut.clone(), rate.clone());
         tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
+            while let Ok((inbound, _)) = listener.accept().await {
                 if !flag.load(Ordering::SeqCst) {
                     drop(inbound);
                     continue;
                 }
                 let mut cut_rx = cuts.subscribe();
+                let limit = limit.clone();
                 tokio::spawn(async move {
-                    let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else {
+                    let Ok(outbound) = tokio::net::TcpStream::connect(upstream).await else {
                         return;
                     };
+                    let (mut from_browser, mut to_browser) = inbound.into_split();
+                    let (mut from_server, mut to_server) = outbound.into_split();
+                    let up = tokio::io::copy(&mut from_browser, &mut to_server);
+                    let down = async move {
+                        let mut buf = vec![0u8; 4096];
+                        loop {
+                            let n = match from_server.read(&mut buf).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => n,
+                            };
+                            if to_browser.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                            let rate = limit.load(Ordering::SeqCst);
+                            if rate > 0 {
+                                tokio::time::sleep(Duration::from_secs_f64(n as f64 / rate as f64))
+                                    .await;
+                            }
+                        }
+                    };
                     tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = async { tokio::join!(up, down) } => {}
                         _ = cut_rx.changed() => {}
                     }
                 });
             }
         });
-        Link { port, online, cut }
+        Link {
+            port,
+            online,
+            rate,
+            cut,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -55,6 +90,11 @@ impl Link {
     pub fn go_offline(&self) {
         self.online.store(false, Ordering::SeqCst);
         self.cut.send_modify(|n| *n += 1);
+    }
+
+    /// Limits what reaches the browser to `bytes_per_second` (0: no limit).
+    pub fn throttle(&self, bytes_per_second: u64) {
+        self.rate.store(bytes_per_second, Ordering::SeqCst);
     }
 
     pub fn go_online(&self) {
