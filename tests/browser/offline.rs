@@ -117,3 +117,73 @@ async fn an_intake_sent_offline_arrives_once_when_back_online() {
     );
     b.close().await;
 }
+
+/// The clinic refuses what waited in the outbox (here: it already holds a
+/// different intake under the same id): the reason is shown on the Review
+/// page, and the answers are still there to correct.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_outbox_send_shows_the_reason_and_keeps_the_answers() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let link = Link::start(([127, 0, 0, 1], app.port).into()).await;
+    let b = browser::launch().await;
+    b.client.goto(&link.url("/intake")).await.unwrap();
+    b.wait_ready().await;
+    b.wait_js(
+        "navigator.serviceWorker.controller !== null",
+        "the service worker to take control",
+    )
+    .await;
+
+    link.go_offline();
+    b.emulate_offline(true).await;
+    fill_to_review(&b, |_| async {}).await;
+    click(&b, "send").await;
+    b.wait_js(
+        &format!("{STATE} && {STATE}.state === 'queued'"),
+        "the queued state",
+    )
+    .await;
+    let id = b
+        .js("return JSON.parse(localStorage.getItem('stipple.intake.draft')).id")
+        .await;
+    // Meanwhile the clinic received other answers under this id.
+    let mut other = stipple_tests::fixture();
+    other["id"] = id.clone();
+    assert_eq!(app.post_submission(&other).await.status(), 201);
+
+    link.go_online();
+    b.emulate_offline(false).await;
+    b.wait_js_for(
+        "(document.getElementById('send-error') || {}).textContent",
+        "the refusal",
+        Duration::from_secs(20),
+    )
+    .await;
+    let error = b
+        .js("return document.getElementById('send-error').textContent")
+        .await;
+    assert!(
+        error.as_str().unwrap().contains("earlier version"),
+        "{error}"
+    );
+    assert_eq!(
+        b.js("return document.getElementById('step-title').textContent")
+            .await,
+        "Review"
+    );
+    b.wait_js(
+        "document.activeElement.id === 'send-error'",
+        "focus on the reason",
+    )
+    .await;
+    b.screenshot("offline-03-refused").await;
+    // The answers are kept, no longer marked as waiting; the outbox is empty.
+    let draft = b
+        .js("return JSON.parse(localStorage.getItem('stipple.intake.draft'))")
+        .await;
+    assert_eq!(draft["full_name"], "Ngô Bảo Châu");
+    assert_eq!(draft["queued"], false);
+    assert_eq!(draft["id"], id);
+    assert_eq!(app.count_submissions().await, 1);
+    b.close().await;
+}

@@ -562,6 +562,10 @@ fn refused(ctx: FormCtx, error: SendError) {
             failure.set(Some("The clinic refused the answers. Please try again.".into()))
         }
     }
+    // The reason sits under the answers: bring it into view.
+    if failure.with_untracked(Option::is_some) {
+        browser::focus("send-error");
+    }
 }
 
 /// A submission waiting in the outbox: send it if possible, then show what

@@ -225,7 +225,7 @@ pub fn Review() -> impl IntoView {
         <p>"Check your answers. You can change any of them before you send."</p>
         {sections}
         <div role="status" aria-live="polite">
-            {move || failure.get().map(|m| view! { <p class="error" id="send-error">{m}</p> })}
+            {move || failure.get().map(|m| view! { <p class="error" id="send-error" tabindex="-1">{m}</p> })}
             <Show when=move || sending.get()>
                 <p>"Sending…"</p>
             </Show>
