@@ -103,10 +103,11 @@ TEST_DATABASE_URL="$pg_server" QUEUE_BACKEND=postgres \
   cargo bench --package stipple-tests --bench queue 2>/dev/null >"$work/queue-postgres.txt"
 
 # --- 5. WASM size ---------------------------------------------------------------
-wasm=target/site/pkg/stipple_bg.wasm
+# The client's bundle and the build's own compressed copies of it.
+wasm=$(ls target/site/assets/stipple_bg.*.wasm)
 wasm_raw=$(stat -c %s "$wasm")
-wasm_gz=$(gzip -9 -c "$wasm" | wc -c)
-wasm_br=$(brotli -q 11 -c "$wasm" | wc -c)
+wasm_gz=$(stat -c %s "$wasm.gz")
+wasm_br=$(stat -c %s "$wasm.br")
 
 # --- the table --------------------------------------------------------------------
 python3 - "$work" "$OUT" "$SECS" "$ours_pdf_ms" "$wasm_raw" "$wasm_gz" "$wasm_br" <<'PY'

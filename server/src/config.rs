@@ -23,7 +23,8 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
     pub database_url: String,
-    /// Built site: `pkg/` (WASM, JS) and the files copied from `public/`.
+    /// Built site: `assets/` (hashed, precompressed), `assets.json` and the
+    /// files that keep their names (service worker, manifest, icons).
     pub site_root: PathBuf,
     pub log_filter: String,
     pub log_json: bool,

@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn only_plain_file_names_are_joined() {
-        let base = Path::new("/site/pkg");
+        let base = Path::new("/site/assets");
         assert_eq!(safe_join(base, "stipple.js"), Some(base.join("stipple.js")));
         for bad in ["", "..", ".env", "../x", "a/b", "%2e%2e", "a\\b", "x y"] {
             assert_eq!(safe_join(base, bad), None, "{bad}");
