@@ -145,6 +145,13 @@ mod imp {
         }
     }
 
+    /// The page's path, e.g. `/intake/<token>`.
+    pub fn path() -> String {
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default()
+    }
+
     pub fn query_param(name: &str) -> Option<String> {
         let search = web_sys::window()?.location().search().ok()?;
         web_sys::UrlSearchParams::new_with_str(&search)
@@ -353,6 +360,9 @@ mod imp {
     }
     pub fn focus(_id: &str) {}
     pub fn scroll_top() {}
+    pub fn path() -> String {
+        String::new()
+    }
     pub fn query_param(_name: &str) -> Option<String> {
         None
     }

@@ -13,6 +13,7 @@ pub mod security;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
@@ -74,9 +75,40 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content="Fill in your scalp micropigmentation intake and consent before your visit."/>
         <Link rel="canonical" href="/"/>
         <Title formatter=|t: String| if t.is_empty() { "Stipple".to_string() } else { format!("{t} · Stipple") }/>
+        <Pages/>
+    }
+}
+
+/// The server and the clinic's bundle route with the router.
+#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+#[component]
+fn Pages() -> impl IntoView {
+    view! {
         <Router>
             <AppRoutes/>
         </Router>
+    }
+}
+
+/// The client's bundle picks its page from the path itself: its three pages
+/// are whole page loads and the router's boxed views are a large part of a
+/// WASM bundle a phone must download. The router renders no markup of its
+/// own, so the server's HTML hydrates the same.
+#[cfg(all(feature = "hydrate", not(feature = "staff-bundle")))]
+#[component]
+fn Pages() -> impl IntoView {
+    use leptos::either::EitherOf3;
+    let path = browser::path();
+    let intake = path == "/intake"
+        || path
+            .strip_prefix("/intake/")
+            .is_some_and(|t| !t.is_empty() && !t.contains('/'));
+    if path == "/" {
+        EitherOf3::A(pages::landing::Landing())
+    } else if intake {
+        EitherOf3::B(pages::intake::IntakePage())
+    } else {
+        EitherOf3::C(pages::not_found::NotFound())
     }
 }
 
@@ -94,19 +126,6 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("staff/submissions/:id") view=pages::staff::detail::DetailPage/>
             <Route path=path!("staff/invites") view=pages::staff::invites::InvitesPage/>
             <Route path=path!("staff/audit") view=pages::staff::audit::AuditPage/>
-        </Routes>
-    }
-}
-
-/// The client's bundle: the landing page and the intake.
-#[cfg(all(feature = "hydrate", not(feature = "staff-bundle")))]
-#[component]
-fn AppRoutes() -> impl IntoView {
-    view! {
-        <Routes fallback=pages::not_found::NotFound>
-            <Route path=path!("") view=pages::landing::Landing/>
-            <Route path=path!("intake") view=pages::intake::IntakePage/>
-            <Route path=path!("intake/:token") view=pages::intake::IntakePage/>
         </Routes>
     }
 }

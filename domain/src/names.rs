@@ -1,6 +1,23 @@
 //! Comparing a typed signature name with the client's name.
 
-use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+/// Compatibility decomposition (NFKD) with combining marks (accents)
+/// removed.
+#[cfg(not(target_arch = "wasm32"))]
+fn strip_marks(word: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    word.nfkd().filter(|c| !is_combining_mark(*c)).collect()
+}
+
+/// The same in the browser, by the engine's Unicode tables.
+#[cfg(target_arch = "wasm32")]
+fn strip_marks(word: &str) -> String {
+    let marks = js_sys::RegExp::new(r"\p{M}", "gu");
+    js_sys::JsString::from(word)
+        .normalize("NFKD")
+        .replace_by_pattern(&marks, "")
+        .as_string()
+        .unwrap_or_else(|| word.to_string())
+}
 
 /// Folds a name for comparison: compatibility-decomposed, accents dropped,
 /// lower case, one space between words, typographic apostrophes made plain.
@@ -10,7 +27,7 @@ pub fn fold_name(name: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        for c in word.nfkd().filter(|c| !is_combining_mark(*c)) {
+        for c in strip_marks(word).chars() {
             let c = match c {
                 '\u{2019}' | '\u{2018}' | '\u{02bc}' | '`' | '\u{00b4}' => '\'',
                 'ł' | 'Ł' => 'l',

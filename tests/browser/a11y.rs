@@ -126,6 +126,45 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
     )
     .await;
 
+    // The system font size applies (sizes are in rem) and the layout holds
+    // at 150 % on a 390 px screen; motion is off when the system asks.
+    b.cdp(
+        "Page.setFontSizes",
+        serde_json::json!({"fontSizes": {"standard": 24}}),
+    )
+    .await;
+    b.cdp(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]}),
+    )
+    .await;
+    b.client.refresh().await.unwrap();
+    b.wait_ready().await;
+    let sizes = b
+        .js("const px = id => parseFloat(getComputedStyle(document.getElementById(id)).fontSize);
+             return [px('f-client-full_name'), px('step-title'), document.documentElement.scrollWidth,
+                     getComputedStyle(document.documentElement).scrollBehavior,
+                     matchMedia('(prefers-reduced-motion: reduce)').matches]")
+        .await;
+    assert_eq!(
+        sizes[0], 24.0,
+        "inputs follow the system font size: {sizes}"
+    );
+    assert!(sizes[1].as_f64().unwrap() > 24.0 * 1.5, "{sizes}");
+    assert!(
+        sizes[2].as_f64().unwrap() <= 390.0,
+        "no sideways scrolling: {sizes}"
+    );
+    assert_eq!(sizes[3], "auto");
+    assert_eq!(sizes[4], true);
+    b.screenshot("a11y-large-text").await;
+    axe(&b, "About you, large text").await;
+    b.cdp(
+        "Page.setFontSizes",
+        serde_json::json!({"fontSizes": {"standard": 16}}),
+    )
+    .await;
+
     // Staff pages, signed in.
     app.create_staff("axe@clinic.example", "admin").await;
     let (id, _) = app.submit(&fresh_submission()).await;

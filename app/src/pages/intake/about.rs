@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::fields::when;
+
 use super::{
     draft::Pattern,
     fields::{vocab_options, yes_no_options, CheckboxGroup, RadioGroup, TextField},
@@ -50,9 +52,9 @@ pub fn HairLoss() -> impl IntoView {
             .collect();
     view! {
         <CheckboxGroup path="hair_loss.causes" legend="What caused your hair loss?" hint="Pick all that apply." options={vocab_options::<HairLossCause>()} get=causes set=set_causes/>
-        <Show when=move || causes.with(|c| c.iter().any(|v| v == HairLossCause::Other.as_str()))>
+        {when(move || causes.with(|c| c.iter().any(|v| v == HairLossCause::Other.as_str())), move || view! {
             <TextField path="hair_loss.cause_other" label="What is the other cause?" required=true maxlength=500 get=other set=set_other/>
-        </Show>
+        })}
         <TextField path="hair_loss.years" label="For how many years?" kind="text" inputmode="numeric" required=true maxlength=2 get=years set=set_years/>
         <RadioGroup path="hair_loss.progressing" legend="Is it still getting worse?" options=yes_no_options() get=progressing set=set_progressing/>
         <CheckboxGroup path="hair_loss.areas" legend="Which areas are affected?" options={vocab_options::<HairLossArea>()} get=areas set=set_areas/>
@@ -63,11 +65,11 @@ pub fn HairLoss() -> impl IntoView {
             get=pattern
             set=set_pattern
         />
-        <Show when=move || pattern.get().as_deref() == Some(Pattern::Male.as_str())>
+        {when(move || pattern.get().as_deref() == Some(Pattern::Male.as_str()), move || view! {
             <RadioGroup path="hair_loss.norwood_stage" legend="Norwood stage" hint="1 is a full hairline, 7 is the most advanced." options=norwood_opts.clone() get=norwood set=set_norwood/>
-        </Show>
-        <Show when=move || pattern.get().as_deref() == Some(Pattern::Female.as_str())>
+        })}
+        {when(move || pattern.get().as_deref() == Some(Pattern::Female.as_str()), move || view! {
             <RadioGroup path="hair_loss.ludwig_stage" legend="Ludwig stage" hint="I is mild thinning, III is extensive." options=ludwig_opts.clone() get=ludwig set=set_ludwig/>
-        </Show>
+        })}
     }
 }

@@ -1,7 +1,7 @@
 //! Step 9: each clause read and ticked one by one, the optional marketing
 //! photos, and the electronic-signature disclosure.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::{
     fields::{field_id, FieldError},
@@ -12,11 +12,11 @@ use super::{
 pub fn ConsentStep() -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
     ctx.ensure_template();
+    let loaded = Memo::new(move |_| ctx.template.with(Option::is_some));
     view! {
-        <Show
-            when=move || ctx.template.with(Option::is_some)
-            fallback=|| view! { <p role="status">"Loading the consent text…"</p> }
-        >
+        {move || if !loaded.get() {
+            Either::Left(view! { <p role="status">"Loading the consent text…"</p> })
+        } else { Either::Right(view! {
             <p>"Please read each part and tick it to show you agree."</p>
             {move || ctx.template.get().map(|t| view! {
                 <p class="note">{format!("{} · consent version {}", t.clinic_name, t.version)}</p>
@@ -97,6 +97,6 @@ pub fn ConsentStep() -> impl IntoView {
                 </label>
                 <FieldError path="consent.disclosure"/>
             </section>
-        </Show>
+        })}}
     }
 }

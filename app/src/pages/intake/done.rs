@@ -1,6 +1,6 @@
 //! The thank-you page: what happens next and the aftercare summary.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::FormCtx;
 
@@ -16,15 +16,15 @@ pub fn Done() -> impl IntoView {
     view! {
         <div class="status" role="status" id="send-state" data-state=move || if queued() { "queued" } else { "sent" }>
             {move || if queued() {
-                view! {
+                Either::Left(view! {
                     <p><strong>"Saved on this phone — it will be sent when you're back online."</strong></p>
                     <p class="note">"You can close this page. It is sent the next time this phone is online, or when you open it again."</p>
-                }.into_any()
+                })
             } else {
-                view! {
+                Either::Right(view! {
                     <p><strong>"Sent — the clinic has your intake and signed consent."</strong></p>
                     <p class="note">"Thank you."</p>
-                }.into_any()
+                })
             }}
             {move || receipt().map(|r| view! { <p class="note">{format!("Reference: {}", r.id)}</p> })}
         </div>

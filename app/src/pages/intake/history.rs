@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::fields::when;
+
 use super::{
     draft::{ScarDraft, TransplantDraft},
     fields::{vocab_options, yes_no_options, yes_no_str, RadioGroup, TextField},
@@ -104,14 +106,14 @@ pub fn Scars() -> impl IntoView {
     };
     view! {
         <RadioGroup path="has_scars" legend="Do you have scars on your scalp?" options=yes_no_options() get=has set=set_has/>
-        <Show when=move || has.get().as_deref() == Some("yes")>
+        {when(move || has.get().as_deref() == Some("yes"), move || view! {
             {rows}
             <p id="f-scars" tabindex="-1"></p>
             <super::fields::FieldError path="scars"/>
-            <Show when=move || { count.get() < MAX_SCARS }>
+            {when(move || { count.get() < MAX_SCARS }, move || view! {
                 <button type="button" class="button" on:click=move |_| ctx.draft.update(|d| d.scars.push(ScarDraft::default()))>"Add a scar"</button>
-            </Show>
-        </Show>
+            })}
+        })}
     }
 }
 
@@ -152,13 +154,13 @@ pub fn Transplants() -> impl IntoView {
     };
     view! {
         <RadioGroup path="has_transplants" legend="Have you had a hair transplant?" options=yes_no_options() get=has set=set_has/>
-        <Show when=move || has.get().as_deref() == Some("yes")>
+        {when(move || has.get().as_deref() == Some("yes"), move || view! {
             {rows}
             <p id="f-transplants" tabindex="-1"></p>
             <super::fields::FieldError path="transplants"/>
-            <Show when=move || { count.get() < MAX_TRANSPLANTS }>
+            {when(move || { count.get() < MAX_TRANSPLANTS }, move || view! {
                 <button type="button" class="button" on:click=move |_| ctx.draft.update(|d| d.transplants.push(TransplantDraft::default()))>"Add a transplant"</button>
-            </Show>
-        </Show>
+            })}
+        })}
     }
 }

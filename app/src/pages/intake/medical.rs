@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::fields::when;
+
 use super::{
     draft::MEDICAL_QUESTIONS,
     fields::{vocab_options, CheckboxGroup, TextField, YesNoField},
@@ -20,13 +22,13 @@ pub fn Medical() -> impl IntoView {
     view! {
         <p>"Your practitioner reads these answers before your visit to plan a safe treatment. They are kept confidential."</p>
         <CheckboxGroup path="medical.allergies" legend="Are you allergic to any of these?" hint="Leave empty if none." options={vocab_options::<Allergy>()} get=allergies set=set_allergies/>
-        <Show when=move || !allergies.with(Vec::is_empty)>
+        {when(move || !allergies.with(Vec::is_empty), move || view! {
             <TextField path="medical.allergy_details" label="What do you react to, and how?" required=true multiline=true maxlength=1000 get=details set=set_details/>
-        </Show>
+        })}
         <CheckboxGroup path="medical.skin_conditions" legend="Do you have any of these on your scalp?" hint="Leave empty if none." options={vocab_options::<SkinCondition>()} get=skin set=set_skin/>
-        <Show when=move || skin.with(|s| s.iter().any(|v| v == SkinCondition::Other.as_str()))>
+        {when(move || skin.with(|s| s.iter().any(|v| v == SkinCondition::Other.as_str())), move || view! {
             <TextField path="medical.skin_condition_other" label="What is the other condition?" required=true maxlength=500 get=skin_other set=set_skin_other/>
-        </Show>
+        })}
         {MEDICAL_QUESTIONS.iter().map(|(path, q)| view! { <YesNoField path=*path legend=*q/> }).collect_view()}
         <TextField path="medical.medications" label="Medicines you take" hint="Include anything for hair loss, like finasteride." multiline=true maxlength=1000 get=meds set=set_meds/>
     }

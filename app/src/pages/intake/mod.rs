@@ -11,7 +11,10 @@ mod preferences;
 mod review;
 mod signature;
 
-use leptos::prelude::*;
+use leptos::{
+    either::{Either, EitherOf12},
+    prelude::*,
+};
 use leptos_meta::Title;
 
 use crate::{
@@ -19,6 +22,7 @@ use crate::{
     domain::{CheckContext, ConsentTemplate, FieldErrors},
 };
 use draft::Draft;
+use fields::when;
 
 const DRAFT_KEY: &str = "stipple.intake.draft";
 const RECEIPT_KEY: &str = "stipple.intake.receipt";
@@ -242,7 +246,6 @@ pub fn IntakePage() -> impl IntoView {
     };
     provide_context(ctx);
     let loaded = RwSignal::new(false);
-    let params = leptos_router::hooks::use_params_map();
     let invite_notice: RwSignal<Option<Result<String, String>>> = RwSignal::new(None);
 
     // After hydration: restore the draft (or start one) and fetch the template.
@@ -273,8 +276,11 @@ pub fn IntakePage() -> impl IntoView {
         if after_send {
             draft.step = DONE;
         }
-        let invite = params
-            .with_untracked(|p| p.get("token"))
+        let path = browser::path();
+        let invite = path
+            .strip_prefix("/intake/")
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
             .or_else(|| browser::query_param("invite"))
             .filter(|_| draft.step != DONE);
         ctx.receipt.set(receipt);
@@ -315,37 +321,37 @@ pub fn IntakePage() -> impl IntoView {
                 <img src="/icons/icon-192.png" alt="" width="40" height="40"/>
                 <span>"Stipple"</span>
             </header>
-            <Show when=move || step.get() < DONE>
+            {when(move || step.get() < DONE, move || view! {
                 <div class="progress">
                     <p id="progress-label">{move || format!("Step {} of {}", step.get() + 1, DONE)}</p>
                     <progress max=DONE.to_string() value=move || (step.get() + 1).to_string() aria-labelledby="progress-label"></progress>
                 </div>
-            </Show>
+            })}
             <h1 id="step-title" tabindex="-1">{title}</h1>
             <div role="status" aria-live="polite">
                 {move || invite_notice.get().filter(|_| step.get() < DONE).map(|n| match n {
-                    Ok(m) => view! { <p class="notice" id="invite-notice">{m}</p> }.into_any(),
-                    Err(m) => view! { <p class="notice warning" id="invite-notice">{m}</p> }.into_any(),
+                    Ok(m) => Either::Left(view! { <p class="notice" id="invite-notice">{m}</p> }),
+                    Err(m) => Either::Right(view! { <p class="notice warning" id="invite-notice">{m}</p> }),
                 })}
             </div>
             <ErrorSummary/>
             {move || match step.get() {
-                0 => about::AboutYou().into_any(),
-                1 => about::HairLoss().into_any(),
-                2 => history::Scars().into_any(),
-                3 => history::Transplants().into_any(),
-                4 => medical::Medical().into_any(),
-                5 => preferences::Comfort().into_any(),
-                6 => preferences::Lifestyle().into_any(),
-                7 => preferences::Goals().into_any(),
-                8 => consent_step::ConsentStep().into_any(),
-                9 => signature::SignatureStep().into_any(),
-                REVIEW => review::Review().into_any(),
-                _ => done::Done().into_any(),
+                0 => EitherOf12::A(about::AboutYou()),
+                1 => EitherOf12::B(about::HairLoss()),
+                2 => EitherOf12::C(history::Scars()),
+                3 => EitherOf12::D(history::Transplants()),
+                4 => EitherOf12::E(medical::Medical()),
+                5 => EitherOf12::F(preferences::Comfort()),
+                6 => EitherOf12::G(preferences::Lifestyle()),
+                7 => EitherOf12::H(preferences::Goals()),
+                8 => EitherOf12::I(consent_step::ConsentStep()),
+                9 => EitherOf12::J(signature::SignatureStep()),
+                REVIEW => EitherOf12::K(review::Review()),
+                _ => EitherOf12::L(done::Done()),
             }}
-            <Show when=move || { step.get() < REVIEW }>
+            {when(move || { step.get() < REVIEW }, move || view! {
                 <Nav step=step/>
-            </Show>
+            })}
         </main>
     }
 }
@@ -426,9 +432,9 @@ fn Nav(step: Memo<usize>) -> impl IntoView {
     };
     view! {
         <div class="nav">
-            <Show when=move || { step.get() > 0 }>
+            {when(move || { step.get() > 0 }, move || view! {
                 <button type="button" class="button" on:click=move |_| ctx.go(step.get_untracked().saturating_sub(1))>"Back"</button>
-            </Show>
+            })}
             <button type="button" class="button primary" id="next" on:click=next>
                 {move || if step.get() + 1 == REVIEW { "Review my answers" } else { "Next" }}
             </button>
@@ -448,7 +454,7 @@ fn ErrorSummary() -> impl IntoView {
     };
     view! {
         <div role="alert" aria-live="assertive">
-            <Show when=move || !ctx.shown.with(|e| e.is_empty())>
+            {when(move || !ctx.shown.with(|e| e.is_empty()), move || view! {
                 <div class="error-summary" id="error-summary" tabindex="-1">
                     <h2>"Please check these answers"</h2>
                     <ul>
@@ -463,7 +469,7 @@ fn ErrorSummary() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </div>
-            </Show>
+            })}
         </div>
     }
 }

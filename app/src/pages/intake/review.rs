@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::fields::when;
+
 use super::{
     draft::{Draft, Pattern, COMFORT_QUESTIONS, LIFESTYLE_QUESTIONS, MEDICAL_QUESTIONS},
     submit, FormCtx, STEPS,
@@ -226,9 +228,9 @@ pub fn Review() -> impl IntoView {
         {sections}
         <div role="status" aria-live="polite">
             {move || failure.get().map(|m| view! { <p class="error" id="send-error" tabindex="-1">{m}</p> })}
-            <Show when=move || sending.get()>
+            {when(move || sending.get(), move || view! {
                 <p>"Sending…"</p>
-            </Show>
+            })}
         </div>
         <div class="nav">
             <button type="button" class="button" disabled=move || sending.get() on:click=move |_| ctx.go(super::REVIEW - 1)>"Back"</button>
