@@ -114,6 +114,16 @@ mod imp {
             .unwrap_or_default()
     }
 
+    /// An instant written by [`now_rfc3339`], read by the browser's own
+    /// date parser (a smaller bundle than chrono's).
+    pub fn parse_instant(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        let ms = js_sys::Date::parse(s);
+        if ms.is_nan() {
+            return None;
+        }
+        chrono::DateTime::from_timestamp_millis(ms as i64)
+    }
+
     pub fn today() -> NaiveDate {
         let d = js_sys::Date::new_0();
         NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
@@ -292,7 +302,7 @@ mod imp {
                     .ok()
                     .and_then(|v| v.as_f64())
                     .unwrap_or(400.0) as u16;
-                match decode::<serde_json::Value>(
+                match decode::<serde::de::IgnoredAny>(
                     status,
                     &field("answer").unwrap_or_default(),
                     false,
@@ -351,6 +361,11 @@ mod imp {
     }
     pub fn today() -> NaiveDate {
         NaiveDate::default()
+    }
+    pub fn parse_instant(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc))
     }
     pub fn now_rfc3339() -> String {
         String::new()
