@@ -17,7 +17,10 @@ function typedSoFar() {
   const typed = [];
   for (const el of document.querySelectorAll("input, textarea, select")) {
     if (!el.id || el.type === "hidden") continue;
-    if (el.type === "checkbox" || el.type === "radio") {
+    if (el.type === "radio") {
+      // The choice made; unchecking the others follows from it.
+      if (el.checked && !el.defaultChecked) typed.push([el.id, "checked", true]);
+    } else if (el.type === "checkbox") {
       if (el.checked !== el.defaultChecked) typed.push([el.id, "checked", el.checked]);
     } else if (el.value !== el.defaultValue) {
       typed.push([el.id, "value", el.value]);

@@ -4,40 +4,13 @@ use fantoccini::{
     actions::{InputSource, PointerAction, TouchActions, MOUSE_BUTTON_LEFT},
     Locator,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 use stipple_tests::{
     browser::{self, Browser},
     fixture, spawn_app, Backend,
 };
 
-async fn type_into(b: &Browser, id: &str, text: &str) {
-    let el = b
-        .client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|_| panic!("no #{id}"));
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
-async fn click(b: &Browser, id: &str) {
-    let el = b
-        .client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|_| panic!("no #{id}"));
-    // Scroll first: a phone screen shows only part of a step.
-    b.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'})",
-            vec![serde_json::to_value(&el).unwrap()],
-        )
-        .await
-        .unwrap();
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click #{id}: {e}"));
-}
+use crate::wizard::{click, next, type_into};
 
 /// Date inputs take locale-specific keystrokes; set the value as a picker would.
 async fn set_date(b: &Browser, id: &str, value: &str) {
@@ -55,18 +28,6 @@ async fn title(b: &Browser) -> String {
         .text()
         .await
         .unwrap()
-}
-
-async fn next(b: &Browser, expect_title: &str) {
-    click(b, "next").await;
-    b.wait_js(
-        &format!(
-            "document.getElementById('step-title').textContent === {}",
-            json!(expect_title)
-        ),
-        expect_title,
-    )
-    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,13 +10,12 @@ use crate::wizard::{click, fill_to_review};
 
 const STATE: &str = "(document.getElementById('send-state') || {}).dataset";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_intake_sent_offline_arrives_once_when_back_online() {
+/// A first visit online, through a link that can be cut: the service worker
+/// installs, takes control and caches the release.
+async fn first_visit() -> (stipple_tests::TestApp, Link, browser::Browser) {
     let app = spawn_app(Backend::Sqlite).await;
     let link = Link::start(([127, 0, 0, 1], app.port).into()).await;
     let b = browser::launch().await;
-
-    // First visit online: the service worker installs and caches the shell.
     b.client.goto(&link.url("/intake")).await.unwrap();
     b.wait_ready().await;
     b.wait_js(
@@ -24,12 +23,18 @@ async fn an_intake_sent_offline_arrives_once_when_back_online() {
         "the service worker to take control",
     )
     .await;
-    // The page, its bundle and the consent text come from the cache from now on.
     b.wait_js(
         "caches.keys().then(k => window.__keys = k), (window.__keys || []).length === 1",
         "the release's cache",
     )
     .await;
+    (app, link, b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_intake_sent_offline_arrives_once_when_back_online() {
+    // The page, its bundle and the consent text come from the cache from now on.
+    let (app, link, b) = first_visit().await;
 
     // The signal goes: the link is cut for the page and the worker alike.
     link.go_offline();
@@ -123,16 +128,7 @@ async fn an_intake_sent_offline_arrives_once_when_back_online() {
 /// page, and the answers are still there to correct.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_outbox_send_shows_the_reason_and_keeps_the_answers() {
-    let app = spawn_app(Backend::Sqlite).await;
-    let link = Link::start(([127, 0, 0, 1], app.port).into()).await;
-    let b = browser::launch().await;
-    b.client.goto(&link.url("/intake")).await.unwrap();
-    b.wait_ready().await;
-    b.wait_js(
-        "navigator.serviceWorker.controller !== null",
-        "the service worker to take control",
-    )
-    .await;
+    let (app, link, b) = first_visit().await;
 
     link.go_offline();
     b.emulate_offline(true).await;
