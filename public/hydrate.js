@@ -63,8 +63,13 @@ import(STAFF ? STAFF_GLUE : GLUE).then(async (mod) => {
 
 // A new release is installed in the background; the page offers to move to
 // it (answers typed so far are kept on the phone and survive the reload).
-function offerReload(worker) {
-  if (document.getElementById("update-banner")) return;
+// A kiosk keeps nothing on the device, so it is not offered there: the new
+// release takes over when the kiosk page is next opened.
+const KIOSK = new URLSearchParams(location.search).get("kiosk") === "1";
+let movingOn = false;
+
+function offerReload(reg) {
+  if (KIOSK || document.getElementById("update-banner")) return;
   const bar = document.createElement("div");
   bar.id = "update-banner";
   bar.className = "update-banner";
@@ -77,8 +82,12 @@ function offerReload(worker) {
   button.className = "button primary";
   button.textContent = "Reload";
   button.addEventListener("click", () => {
+    movingOn = true;
     button.disabled = true;
-    worker.postMessage({ type: "SKIP_WAITING" });
+    // The newest waiting release (a later one may have replaced the first);
+    // if it already took over elsewhere, a reload is all that is left.
+    if (reg && reg.waiting) reg.waiting.postMessage({ type: "SKIP_WAITING" });
+    else location.reload();
   });
   bar.append(text, button);
   document.body.append(bar);
@@ -86,27 +95,26 @@ function offerReload(worker) {
 
 if ("serviceWorker" in navigator) {
   const sw = navigator.serviceWorker;
-  // The first worker taking control is no reason to reload; a release
-  // replacing the one in control is (in every open tab, so none is left
-  // running old code against a deleted cache).
   let controller = sw.controller;
-  let reloading = false;
   sw.addEventListener("controllerchange", () => {
+    // The first worker taking control is no reason to reload.
     const replaced = controller !== null;
     controller = sw.controller;
-    if (!replaced || reloading) return;
-    reloading = true;
-    location.reload();
+    if (!replaced) return;
+    // This page asked for the release: reload now. Another tab asked: this
+    // one offers the reload too rather than dropping what is being typed.
+    if (movingOn) location.reload();
+    else offerReload(null);
   });
   sw.register("/sw.js")
     .then((reg) => {
       const watch = (worker) => {
         if (!worker) return;
         worker.addEventListener("statechange", () => {
-          if (worker.state === "installed" && sw.controller) offerReload(worker);
+          if (worker.state === "installed" && sw.controller) offerReload(reg);
         });
       };
-      if (reg.waiting && sw.controller) offerReload(reg.waiting);
+      if (reg.waiting && sw.controller) offerReload(reg);
       watch(reg.installing);
       reg.addEventListener("updatefound", () => watch(reg.installing));
       // A page left open all day still hears of a release.

@@ -12,6 +12,11 @@
   const STORE = "outbox";
   const TAG = "stipple-outbox";
   const ENDPOINT = "/api/v1/submissions";
+  const KEEP_MS = 24 * 3600 * 1000;
+  // Without Background Sync (Safari, Firefox) and with no `online` event
+  // (the phone never lost its signal, the server was briefly down), the
+  // page retries on its own while it is open.
+  const RETRY_MS = 60 * 1000;
 
   function open() {
     return new Promise((resolve, reject) => {
@@ -89,8 +94,16 @@
     } catch (e) {
       return false;
     }
-    const text = await res.text().catch(() => "");
+    const text = await res.text().catch(() => null);
     if (res.ok) {
+      // Sent only when the clinic's receipt for this very intake came back
+      // whole (not a cut-off answer or a proxy's page): until then the
+      // answers stay queued, and a resend is a harmless replay.
+      let receipt = null;
+      try {
+        receipt = JSON.parse(text);
+      } catch (e) {}
+      if (!receipt || String(receipt.id).toLowerCase() !== String(item.id).toLowerCase()) return false;
       await tx("readwrite", (s) =>
         request(s.put({ id: item.id, state: "sent", receipt: text, sentAt: Date.now() })),
       );
@@ -98,7 +111,7 @@
     }
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
       await tx("readwrite", (s) =>
-        request(s.put({ ...item, state: "refused", status: res.status, answer: text })),
+        request(s.put({ ...item, state: "refused", status: res.status, answer: text, refusedAt: Date.now() })),
       );
       return true;
     }
@@ -111,7 +124,14 @@
   function flush() {
     if (flushing) return flushing;
     const run = async () => {
-      const queued = (await all()).filter((i) => i.state === "queued");
+      const items = await all();
+      // Outcomes no page came back to read (a kiosk moved on, the phone
+      // was put away) are not kept beyond a day.
+      for (const i of items) {
+        const at = i.sentAt || i.refusedAt || i.queuedAt || 0;
+        if (i.state !== "queued" && Date.now() - at > KEEP_MS) await remove(i.id);
+      }
+      const queued = items.filter((i) => i.state === "queued");
       let left = 0;
       let changed = false;
       for (const item of queued) {
@@ -143,6 +163,12 @@
       });
     }
     window.addEventListener("online", () => flush().catch(() => {}));
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && navigator.onLine !== false) flush().catch(() => {});
+    });
+    setInterval(() => {
+      if (navigator.onLine !== false) flush().catch(() => {});
+    }, RETRY_MS);
     // On every open: anything left from an earlier visit goes now.
     if (navigator.onLine !== false) flush().catch(() => {});
   }

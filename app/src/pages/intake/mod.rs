@@ -650,7 +650,15 @@ fn kiosk_timer(ctx: FormCtx) {
                 .map(|s| s * 1000)
                 .unwrap_or(KIOSK_IDLE_MS);
             let ms = if done { KIOSK_DONE_MS.min(idle) } else { idle };
-            let h = set_timeout_with_handle(move || ctx.reset(), Duration::from_millis(ms)).ok();
+            // An intake still waiting in the outbox stays on screen, so its
+            // fate (sent, or refused with a reason) is seen before the next
+            // client starts.
+            let forget = move || {
+                if !ctx.draft.with_untracked(|d| d.queued) {
+                    ctx.reset();
+                }
+            };
+            let h = set_timeout_with_handle(forget, Duration::from_millis(ms)).ok();
             handle.set_value(h);
         };
         // Any change to the answers (or reaching Done) restarts the clock.
