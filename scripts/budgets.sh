@@ -11,13 +11,8 @@ LIGHTHOUSE_VERSION=12.8.2
 PLAYWRIGHT_VERSION=1.56.1
 TOOLS="${STIPPLE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/stipple/tools}"
 web="$TOOLS/web-audit-lh$LIGHTHOUSE_VERSION-pw$PLAYWRIGHT_VERSION"
-if [ ! -x "$web/node_modules/.bin/lighthouse" ]; then
-  echo "budgets: installing lighthouse $LIGHTHOUSE_VERSION and playwright-core $PLAYWRIGHT_VERSION from npm" >&2
-  rm -rf "$web.tmp" && mkdir -p "$web.tmp"
-  npm install --prefix "$web.tmp" --no-audit --no-fund --silent \
-    "lighthouse@$LIGHTHOUSE_VERSION" "playwright-core@$PLAYWRIGHT_VERSION"
-  rm -rf "$web" && mv "$web.tmp" "$web"
-fi
+bash scripts/npm-tool.sh "$web" node_modules/.bin/lighthouse \
+  "lighthouse@$LIGHTHOUSE_VERSION" "playwright-core@$PLAYWRIGHT_VERSION"
 
 bash scripts/build.sh
 cargo build --release --package stipple-server --bin stipple

@@ -25,21 +25,11 @@ fi
 
 # wasm-opt from npm's binaryen. Debian's binaryen (108) breaks hydration.
 by_root="$TOOLS/binaryen-$BINARYEN_VERSION"
-if [ ! -x "$by_root/node_modules/.bin/wasm-opt" ]; then
-  log "installing binaryen $BINARYEN_VERSION from npm"
-  rm -rf "$by_root.tmp" && mkdir -p "$by_root.tmp"
-  npm install --prefix "$by_root.tmp" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
-  rm -rf "$by_root" && mv "$by_root.tmp" "$by_root"
-fi
+bash "$(dirname "$0")/npm-tool.sh" "$by_root" node_modules/.bin/wasm-opt "binaryen@$BINARYEN_VERSION"
 
 # axe-core for the accessibility test (tests/browser/a11y.rs).
 axe_root="$TOOLS/axe-core-$AXE_VERSION"
-if [ ! -f "$axe_root/node_modules/axe-core/axe.min.js" ]; then
-  log "installing axe-core $AXE_VERSION from npm"
-  rm -rf "$axe_root.tmp" && mkdir -p "$axe_root.tmp"
-  npm install --prefix "$axe_root.tmp" --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
-  rm -rf "$axe_root" && mv "$axe_root.tmp" "$axe_root"
-fi
+bash "$(dirname "$0")/npm-tool.sh" "$axe_root" node_modules/axe-core/axe.min.js "axe-core@$AXE_VERSION"
 
 # Print the PATH prefix for callers: pinned tools first.
 echo "$wb_root/bin:$by_root/node_modules/.bin"

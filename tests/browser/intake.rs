@@ -10,7 +10,7 @@ use stipple_tests::{
     fixture, spawn_app, Backend,
 };
 
-use crate::wizard::{click, next, type_into};
+use crate::wizard::{click, next, type_into, SCREENING};
 
 /// Date inputs take locale-specific keystrokes; set the value as a picker would.
 async fn set_date(b: &Browser, id: &str, value: &str) {
@@ -186,19 +186,7 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
         "rash after dental lidocaine",
     )
     .await;
-    for q in [
-        "keloid_tendency",
-        "blood_thinners",
-        "diabetes",
-        "immune_suppressed",
-        "heart_condition",
-        "epilepsy",
-        "bloodborne_infection",
-        "pregnant_or_breastfeeding",
-        "isotretinoin_last_12_months",
-        "chemo_or_radiotherapy",
-        "recent_sunburn",
-    ] {
+    for q in SCREENING {
         click(&b, &format!("f-medical-{q}-1")).await;
     }
     click(&b, "f-medical-minoxidil-0").await;

@@ -1,34 +1,8 @@
 use std::collections::HashMap;
 
-use fantoccini::Locator;
 use stipple_tests::{browser, fresh_submission, spawn_app_with, staff::PASSWORD, Backend};
 
-async fn click(b: &browser::Browser, css: &str) {
-    let el = b
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css}"));
-    b.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'})",
-            vec![serde_json::to_value(&el).unwrap()],
-        )
-        .await
-        .unwrap();
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn type_into(b: &browser::Browser, css: &str, text: &str) {
-    let el = b
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css}"));
-    el.send_keys(text).await.unwrap();
-}
+use crate::wizard::{click_css, type_css};
 
 /// A reviewer signs in, finds the fixture with its flag, clears it with a
 /// note and opens the signed PDF.
@@ -52,24 +26,18 @@ async fn a_reviewer_clears_a_flagged_submission_and_opens_its_pdf() {
         "hydration",
     )
     .await;
-    type_into(&b, "#email", "dana@clinic.example").await;
-    type_into(&b, "#password", "not the password").await;
-    click(&b, "#sign-in").await;
+    type_css(&b, "#email", "dana@clinic.example").await;
+    type_css(&b, "#password", "not the password").await;
+    click_css(&b, "#sign-in").await;
     b.wait_js(
         "document.getElementById('login-error').textContent.includes('Wrong e-mail or password')",
         "the sign-in error",
     )
     .await;
-    b.client
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
-    type_into(&b, "#password", PASSWORD).await;
+    // Typing replaces the wrong password.
+    type_css(&b, "#password", PASSWORD).await;
     b.screenshot("staff-login").await;
-    click(&b, "#sign-in").await;
+    click_css(&b, "#sign-in").await;
 
     b.wait_js(
         "location.pathname === '/staff' && document.querySelectorAll('#queue li').length === 1",
@@ -85,7 +53,7 @@ async fn a_reviewer_clears_a_flagged_submission_and_opens_its_pdf() {
     assert!(row.contains("New"), "{row}");
     b.screenshot("staff-queue").await;
 
-    click(&b, "#queue a").await;
+    click_css(&b, "#queue a").await;
     b.wait_js(
         "document.getElementById('flags') !== null",
         "the submission",
@@ -101,25 +69,25 @@ async fn a_reviewer_clears_a_flagged_submission_and_opens_its_pdf() {
     assert!(flags.as_str().unwrap().contains("numbing cream"), "{flags}");
     b.screenshot("staff-detail").await;
 
-    click(&b, "#to-in_review").await;
+    click_css(&b, "#to-in_review").await;
     b.wait_js(
         "document.getElementById('to-cleared') !== null",
         "the review actions",
     )
     .await;
-    click(&b, "#to-cleared").await;
+    click_css(&b, "#to-cleared").await;
     b.wait_js(
         "document.getElementById('action-error').textContent.includes('stop flag')",
         "the note to be asked for",
     )
     .await;
-    type_into(
+    type_css(
         &b,
         "#status-note",
         "No numbing cream: <img src=x onerror=\"window.pwned=1\">",
     )
     .await;
-    click(&b, "#to-cleared").await;
+    click_css(&b, "#to-cleared").await;
     b.wait_js(
         "document.getElementById('status').textContent === 'Cleared'",
         "the cleared status",

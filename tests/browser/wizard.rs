@@ -9,22 +9,29 @@ use fantoccini::{
 use serde_json::json;
 use stipple_tests::{browser::Browser, fixture};
 
-pub async fn type_into(b: &Browser, id: &str, text: &str) {
+/// Types into the field `css` finds, replacing what it held.
+pub async fn type_css(b: &Browser, css: &str, text: &str) {
     let el = b
         .client
-        .find(Locator::Id(id))
+        .find(Locator::Css(css))
         .await
-        .unwrap_or_else(|_| panic!("no #{id}"));
+        .unwrap_or_else(|_| panic!("no {css}"));
     el.clear().await.unwrap();
     el.send_keys(text).await.unwrap();
 }
 
-pub async fn click(b: &Browser, id: &str) {
+pub async fn type_into(b: &Browser, id: &str, text: &str) {
+    type_css(b, &format!("#{id}"), text).await;
+}
+
+/// Clicks what `css` finds, scrolled into view first: a phone screen shows
+/// only part of a page.
+pub async fn click_css(b: &Browser, css: &str) {
     let el = b
         .client
-        .find(Locator::Id(id))
+        .find(Locator::Css(css))
         .await
-        .unwrap_or_else(|_| panic!("no #{id}"));
+        .unwrap_or_else(|_| panic!("no {css}"));
     b.client
         .execute(
             "arguments[0].scrollIntoView({block: 'center'})",
@@ -34,8 +41,27 @@ pub async fn click(b: &Browser, id: &str) {
         .unwrap();
     el.click()
         .await
-        .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
+
+pub async fn click(b: &Browser, id: &str) {
+    click_css(b, &format!("#{id}")).await;
+}
+
+/// The medical screening's yes/no questions (the contraindications).
+pub const SCREENING: &[&str] = &[
+    "keloid_tendency",
+    "blood_thinners",
+    "diabetes",
+    "immune_suppressed",
+    "heart_condition",
+    "epilepsy",
+    "bloodborne_infection",
+    "pregnant_or_breastfeeding",
+    "isotretinoin_last_12_months",
+    "chemo_or_radiotherapy",
+    "recent_sunburn",
+];
 
 pub async fn next(b: &Browser, expect_title: &str) {
     click(b, "next").await;
@@ -84,20 +110,7 @@ where
     next(b, "Medical screening").await;
     at_step("Medical screening".into()).await;
 
-    for q in [
-        "keloid_tendency",
-        "blood_thinners",
-        "diabetes",
-        "immune_suppressed",
-        "heart_condition",
-        "epilepsy",
-        "bloodborne_infection",
-        "pregnant_or_breastfeeding",
-        "isotretinoin_last_12_months",
-        "chemo_or_radiotherapy",
-        "recent_sunburn",
-        "minoxidil",
-    ] {
+    for q in SCREENING.iter().chain(&["minoxidil"]) {
         click(b, &format!("f-medical-{q}-1")).await;
     }
     next(b, "Comfort and pain").await;

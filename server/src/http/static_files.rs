@@ -105,9 +105,10 @@ fn encodings(req: &HttpRequest) -> Vec<(ContentEncoding, &'static str)> {
         accept.split(',').any(|part| {
             let mut it = part.split(';');
             let name = it.next().unwrap_or("").trim();
+            // `q=0` (however written) means "not this one".
             let refused = it.any(|p| {
-                let p = p.trim().replace(' ', "");
-                p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+                let p = p.replace(' ', "");
+                p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0)
             });
             name.eq_ignore_ascii_case(coding) && !refused
         })
