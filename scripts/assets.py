@@ -7,8 +7,10 @@ Each file below is copied to SITE/assets/<name>.<hash>.<ext> (served with a
 one-year, immutable cache life) next to its brotli (.br) and gzip (.gz)
 forms, made once here so the server never compresses them per request. The
 references between files are rewritten: hydrate.js to the hashed WASM and
-glue, the manifest to the hashed icons, sw.js to the release's file list and
-a release id (a new id makes browsers install the new service worker).
+glue, sw.js to the release's file list and a release id (a new id makes
+browsers install the new service worker). Icons keep their plain /icons/
+URLs: the pages' header and the manifest share one, so a first visit fetches
+the icon once.
 SITE/assets.json maps plain names to URLs for the server.
 """
 import gzip
@@ -54,12 +56,6 @@ def main(site: Path) -> None:
     (site / "pkg").rmdir()
     publish(site / "style.css")
     publish(site / "outbox.js")
-    for icon in sorted((site / "icons").glob("*.png")):
-        # Icons stay at their plain URL too (pages and old bookmarks use it).
-        data = icon.read_bytes()
-        name = f"{icon.stem}.{digest(data)}{icon.suffix}"
-        (out / name).write_bytes(data)
-        urls[icon.name] = f"/assets/{name}"
 
     hydrate = site / "hydrate.js"
     text = hydrate.read_text()
@@ -69,15 +65,10 @@ def main(site: Path) -> None:
     text = rewrite(text, "staff_wasm", json.dumps(urls["stipple_staff_bg.wasm"]))
     publish(hydrate, text.encode())
 
-    manifest_path = site / "manifest.webmanifest"
-    manifest = json.loads(manifest_path.read_text())
-    for icon in manifest["icons"]:
-        icon["src"] = urls[Path(icon["src"]).name]
-    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-
     # The client's offline shell: everything but the clinic's bundle.
     shell = sorted(u for n, u in urls.items() if "staff" not in n)
-    release = digest("\n".join(sorted(urls.values())).encode() + manifest_path.read_bytes())
+    plain = [site / "manifest.webmanifest", *sorted((site / "icons").glob("*.png"))]
+    release = digest("\n".join(sorted(urls.values())).encode() + b"".join(p.read_bytes() for p in plain))
     sw = site / "sw.js"
     text = sw.read_text()
     text = rewrite(text, "release", json.dumps(release))

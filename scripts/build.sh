@@ -12,6 +12,21 @@ SITE=target/site
 WASM_TARGET=wasm32-unknown-unknown
 PROFILE=wasm-release
 
+# Size: the bundle is what a client's phone downloads on a weak signal, so
+# std is rebuilt for it with panics as immediate traps, with no panic
+# locations and no Debug formatting (the bundle never prints either: a panic
+# in the browser ends the app anyway). These switches are unstable;
+# RUSTC_BOOTSTRAP lets the pinned stable compiler take them, and only for
+# this build. Without the rust-src component the prebuilt std is used.
+SMALL=()
+if rustup component list --installed | grep -q '^rust-src'; then
+  export RUSTC_BOOTSTRAP=1
+  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+  SMALL=(-Zbuild-std=std,panic_abort)
+else
+  echo "build: rust-src missing, building the WASM with the prebuilt std" >&2
+fi
+
 rm -rf "$SITE.tmp" && mkdir -p "$SITE.tmp/pkg"
 # Two bundles: the client's (landing, intake) and the clinic's (staff pages).
 for bundle in stipple:hydrate stipple_staff:hydrate,staff-bundle; do
@@ -19,10 +34,10 @@ for bundle in stipple:hydrate stipple_staff:hydrate,staff-bundle; do
   features=${bundle#*:}
   echo "build: compiling $name to WebAssembly" >&2
   cargo build --package stipple-app --lib --target "$WASM_TARGET" --profile "$PROFILE" \
-    --no-default-features --features "$features"
+    --no-default-features --features "$features" "${SMALL[@]}"
   wasm-bindgen --target web --no-typescript --out-dir "$SITE.tmp/pkg" --out-name "$name" \
     "target/$WASM_TARGET/$PROFILE/stipple_app.wasm"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$SITE.tmp/pkg/${name}_bg.wasm" -o "$SITE.tmp/pkg/${name}_bg.wasm"
 done

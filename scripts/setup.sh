@@ -15,6 +15,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The standard library's source, so the browser bundle can rebuild it small
+# (scripts/build.sh). Without it the bundle is still built, only larger.
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  log "adding Rust component rust-src"
+  rustup component add rust-src || log "rust-src unavailable: the WASM will be built with the prebuilt std (larger)"
+fi
+
 wb_root="$TOOLS/wasm-bindgen-$WASM_BINDGEN_VERSION"
 if [ ! -x "$wb_root/bin/wasm-bindgen" ]; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"

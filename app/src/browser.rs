@@ -124,6 +124,13 @@ mod imp {
         chrono::DateTime::from_timestamp_millis(ms as i64)
     }
 
+    /// A plain decimal (already checked to be digits with at most one
+    /// point), read by the browser's own number parser: a smaller bundle
+    /// than Rust's float parser and its tables.
+    pub fn parse_decimal(s: &str) -> f64 {
+        js_sys::parse_float(s)
+    }
+
     pub fn today() -> NaiveDate {
         let d = js_sys::Date::new_0();
         NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
@@ -361,6 +368,9 @@ mod imp {
     }
     pub fn today() -> NaiveDate {
         NaiveDate::default()
+    }
+    pub fn parse_decimal(s: &str) -> f64 {
+        s.parse().unwrap_or(f64::NAN)
     }
     pub fn parse_instant(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         chrono::DateTime::parse_from_rfc3339(s)

@@ -42,7 +42,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=assets::url("style.css")/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="icon" href="/favicon.ico" sizes="32x32"/>
-                <link rel="apple-touch-icon" href=assets::url("icon-192.png")/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="modulepreload" href=assets::url(glue)/>
                 <script src=assets::url("outbox.js") defer></script>
                 <script type="module" src=assets::url("hydrate.js")></script>

@@ -15,9 +15,26 @@ pub trait Vocab: Copy + PartialEq + Send + Sync + 'static {
 macro_rules! vocab {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal : $label:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
+
+        // Written by hand rather than derived: the same JSON (the wire name
+        // as a string) and the same errors, but every vocabulary shares one
+        // string read instead of an enum visitor each, which the browser
+        // bundle would carry.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let wire = String::deserialize(d)?;
+                Self::parse(&wire)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&wire, &[$($wire),+]))
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -162,7 +179,15 @@ mod tests {
             let json = serde_json::to_string(c).unwrap();
             assert_eq!(json, format!("\"{}\"", c.as_str()));
             assert_eq!(HairLossCause::parse(c.as_str()), Some(*c));
+            assert_eq!(serde_json::from_str::<HairLossCause>(&json).unwrap(), *c);
         }
-        assert!(serde_json::from_str::<ScarKind>("\"tattoo\"").is_err());
+        let err = serde_json::from_str::<ScarKind>("\"tattoo\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("unknown variant `tattoo`, expected one of `surgical`, "),
+            "{err}"
+        );
+        assert!(serde_json::from_str::<ScarKind>("3").is_err());
+        assert!(serde_json::from_str::<ScarKind>("null").is_err());
     }
 }

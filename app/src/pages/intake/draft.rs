@@ -241,6 +241,26 @@ impl Build {
         }
     }
 
+    /// A measurement such as `2.5` or `2,5`: digits with at most one decimal
+    /// point or comma, nothing else (no signs, exponents or `inf`).
+    fn decimal(&mut self, path: &str, v: &str, required: bool) -> Option<f64> {
+        let t = v.trim().replace(',', ".");
+        if t.is_empty() {
+            if required {
+                self.errors.add(path, "Enter a number");
+            }
+            return None;
+        }
+        let (whole, fraction) = t.split_once('.').unwrap_or((&t, "0"));
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(whole) || whole.is_empty()) || !digits(fraction) {
+            self.errors.add(path, "Enter a number");
+            return None;
+        }
+        Some(crate::browser::parse_decimal(&t))
+    }
+
     fn date(&mut self, path: &str, v: &str, required: bool) -> Option<NaiveDate> {
         let t = v.trim();
         if t.is_empty() {
@@ -311,7 +331,7 @@ impl Draft {
                     kind: b.choice(&format!("scars[{i}].kind"), s.kind, ScarKind::Other),
                     location: s.location.trim().to_string(),
                     size_cm: b
-                        .number(&format!("scars[{i}].size_cm"), &s.size_cm, true)
+                        .decimal(&format!("scars[{i}].size_cm"), &s.size_cm, true)
                         .unwrap_or(1.0),
                     age_months: b
                         .number(&format!("scars[{i}].age_months"), &s.age_months, true)
@@ -479,6 +499,26 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measurements_are_plain_decimals() {
+        let mut b = Build {
+            errors: FieldErrors::default(),
+        };
+        for (typed, read) in [("2.5", 2.5), (" 2,5 ", 2.5), ("12", 12.0), (".5", 0.5)] {
+            assert_eq!(b.decimal("x", typed, true), Some(read), "{typed}");
+        }
+        assert!(b.errors.0.is_empty());
+        for bad in [
+            "", "-1", "+1", "1e3", "inf", "NaN", "2.", "1.2.3", "0x10", "١٢",
+        ] {
+            let mut b = Build {
+                errors: FieldErrors::default(),
+            };
+            assert_eq!(b.decimal("x", bad, true), None, "{bad}");
+            assert!(b.errors.0.contains_key("x"), "{bad}");
+        }
+    }
 
     #[test]
     fn dates_are_read_in_the_api_form_only() {

@@ -216,7 +216,8 @@ pub fn Review() -> impl IntoView {
                         <h2 id=format!("review-{step}")>{title}</h2>
                         <dl>{items}</dl>
                         <button type="button" class="button secondary" disabled=move || sending.get() on:click=move |_| ctx.go(step)>
-                            {format!("Change {}", title.to_lowercase())}
+                            // Step titles are plain English: no Unicode case tables needed.
+                            {format!("Change {}", title.to_ascii_lowercase())}
                         </button>
                     </section>
                 }

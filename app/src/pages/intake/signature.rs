@@ -9,9 +9,15 @@ use super::{
 };
 use crate::bind;
 
-/// The canvas's own pixel size; CSS scales it to the screen width.
+/// The canvas's own pixel size; CSS scales it to the screen width. Written
+/// out for the markup too: formatting a float would pull the float printer
+/// into the bundle for two constants.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const PAD_W: f64 = 600.0;
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const PAD_H: f64 = 200.0;
+const PAD_W_ATTR: &str = "600";
+const PAD_H_ATTR: &str = "200";
 
 #[component]
 pub fn SignatureStep() -> impl IntoView {
@@ -119,8 +125,8 @@ pub fn SignatureStep() -> impl IntoView {
                 node_ref=canvas
                 id="f-signature-strokes"
                 class="signature-pad"
-                width=PAD_W.to_string()
-                height=PAD_H.to_string()
+                width=PAD_W_ATTR
+                height=PAD_H_ATTR
                 tabindex="0"
                 role="img"
                 aria-labelledby="pad-label"
