@@ -55,9 +55,16 @@ function settled() {
 import(STAFF ? STAFF_GLUE : GLUE).then(async (mod) => {
   await mod.default({ module_or_path: STAFF ? STAFF_WASM : WASM });
   const typed = typedSoFar();
+  // The intake's step is drawn afresh by the app: focus goes back to the
+  // field it was in.
+  const focused = document.activeElement && document.activeElement.id;
   mod.hydrate();
   await settled();
   giveBack(typed);
+  const again = focused && document.getElementById(focused);
+  if (again && again !== document.activeElement && document.activeElement === document.body) {
+    again.focus();
+  }
   document.documentElement.dataset.hydrated = "true";
 });
 

@@ -162,7 +162,18 @@
         if (e.data && e.data.type === TAG) window.dispatchEvent(new Event(TAG));
       });
     }
-    window.addEventListener("online", () => flush().catch(() => {}));
+    // `online` often comes before the connection carries traffic (a phone
+    // waking its radio): a failed try is repeated after 2, 5, 10 and 20 s
+    // rather than waiting for the minute's round.
+    const soon = (delays) =>
+      flush()
+        .then((left) => {
+          if (left > 0 && delays.length && navigator.onLine !== false) {
+            setTimeout(() => soon(delays.slice(1)), delays[0]);
+          }
+        })
+        .catch(() => {});
+    window.addEventListener("online", () => soon([2000, 5000, 10000, 20000]));
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible" && navigator.onLine !== false) flush().catch(() => {});
     });

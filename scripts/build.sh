@@ -17,9 +17,12 @@ PROFILE=wasm-release
 # locations and no Debug formatting (the bundle never prints either: a panic
 # in the browser ends the app anyway). These switches are unstable;
 # RUSTC_BOOTSTRAP lets the pinned stable compiler take them, and only for
-# this build. Without the rust-src component the prebuilt std is used.
+# this build. Without the rust-src component the prebuilt std is used, and
+# STIPPLE_WASM_PANICS=1 uses it too, to read panic messages in the console.
 SMALL=()
-if rustup component list --installed | grep -q '^rust-src'; then
+if [ -n "${STIPPLE_WASM_PANICS:-}" ]; then
+  echo "build: WASM with panic messages (larger)" >&2
+elif rustup component list --installed | grep -q '^rust-src'; then
   export RUSTC_BOOTSTRAP=1
   export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
   SMALL=(-Zbuild-std=std,panic_abort)

@@ -156,6 +156,12 @@ mod imp {
         }
     }
 
+    pub fn set_title(title: &str) {
+        if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+            d.set_title(title);
+        }
+    }
+
     pub fn scroll_top() {
         if let Some(w) = web_sys::window() {
             w.scroll_to_with_x_and_y(0.0, 0.0);

@@ -12,7 +12,9 @@ mod pages;
 pub mod security;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+use leptos_meta::MetaTags;
+#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
 #[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
 use leptos_router::{
     components::{Route, Router, Routes},
@@ -69,15 +71,40 @@ fn request_path() -> String {
 
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <DocumentHead/>
+        <Pages/>
+    }
+}
+
+/// The document's title for a page's own ("About you · Intake · Stipple").
+pub fn document_title(page: &str) -> String {
+    if page.is_empty() {
+        "Stipple".to_string()
+    } else {
+        format!("{page} · Stipple")
+    }
+}
+
+/// The tags of the document's head, by leptos_meta.
+#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+#[component]
+fn DocumentHead() -> impl IntoView {
     provide_meta_context();
     view! {
         <Meta name="theme-color" content="#0f3d3e"/>
         <Meta name="description" content="Fill in your scalp micropigmentation intake and consent before your visit."/>
         <Link rel="canonical" href="/"/>
-        <Title formatter=|t: String| if t.is_empty() { "Stipple".to_string() } else { format!("{t} · Stipple") }/>
-        <Pages/>
+        <Title formatter=|t: String| document_title(&t)/>
+        {pages::head_marker()}
     }
 }
+
+/// The client's bundle keeps the head the server wrote and sets only the
+/// title itself: see [`pages::PageTitle`].
+#[cfg(all(feature = "hydrate", not(feature = "staff-bundle")))]
+#[component]
+fn DocumentHead() -> impl IntoView {}
 
 /// The server and the clinic's bundle route with the router.
 #[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]

@@ -1,12 +1,12 @@
+use crate::pages::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The first page a client sees, usually from a link the clinic sent.
 #[component]
 pub fn Landing() -> impl IntoView {
     let (show_steps, set_show_steps) = signal(false);
     view! {
-        <Title text="Your visit"/>
+        <PageTitle text="Your visit"/>
         <main class="page landing">
             <header class="brand">
                 <img src="/icons/icon-192.png" alt="" width="48" height="48"/>

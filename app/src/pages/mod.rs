@@ -9,3 +9,26 @@ pub mod landing;
 pub mod not_found;
 #[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
 pub mod staff;
+
+use leptos::prelude::*;
+
+/// An empty marker in the body (`<!>`). Head tags put nothing in the body;
+/// where the server writes them, the client's bundle, which has none,
+/// hydrates this marker instead.
+#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+pub fn head_marker() -> impl IntoView {}
+
+/// The page's title, in the tab and for screen readers.
+#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+#[component]
+pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
+    view! { <leptos_meta::Title text=text/> {head_marker()} }
+}
+
+/// The same in the client's bundle, set on the document directly:
+/// leptos_meta is a sizeable part of a phone's download for one line of text.
+#[cfg(all(feature = "hydrate", not(feature = "staff-bundle")))]
+#[component]
+pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
+    Effect::new(move |_| crate::browser::set_title(&crate::document_title(&text.get())));
+}

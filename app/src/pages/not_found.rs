@@ -1,5 +1,5 @@
+use crate::pages::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         }
     }
     view! {
-        <Title text="Page not found"/>
+        <PageTitle text="Page not found"/>
         <main class="page">
             <h1>"Page not found"</h1>
             <p>"The page you asked for is not here."</p>

@@ -15,8 +15,8 @@ use leptos::{
     either::{Either, EitherOf12},
     prelude::*,
 };
-use leptos_meta::Title;
 
+use crate::pages::PageTitle;
 use crate::{
     browser::{self, Outbox, Receipt, SendError},
     domain::{CheckContext, ConsentTemplate, FieldErrors},
@@ -315,7 +315,7 @@ pub fn IntakePage() -> impl IntoView {
     let step = Memo::new(move |_| ctx.draft.with(|d| d.step.min(DONE)));
     let title = move || STEPS[step.get()].title;
     view! {
-        <Title text=move || format!("{} · Intake", title())/>
+        <PageTitle text=move || format!("{} · Intake", title())/>
         <main class="page intake" data-loaded=move || loaded.get().to_string()>
             <header class="brand">
                 <img src="/icons/icon-192.png" alt="" width="40" height="40"/>
@@ -335,25 +335,63 @@ pub fn IntakePage() -> impl IntoView {
                 })}
             </div>
             <ErrorSummary/>
-            {move || match step.get() {
-                0 => EitherOf12::A(about::AboutYou()),
-                1 => EitherOf12::B(about::HairLoss()),
-                2 => EitherOf12::C(history::Scars()),
-                3 => EitherOf12::D(history::Transplants()),
-                4 => EitherOf12::E(medical::Medical()),
-                5 => EitherOf12::F(preferences::Comfort()),
-                6 => EitherOf12::G(preferences::Lifestyle()),
-                7 => EitherOf12::H(preferences::Goals()),
-                8 => EitherOf12::I(consent_step::ConsentStep()),
-                9 => EitherOf12::J(signature::SignatureStep()),
-                REVIEW => EitherOf12::K(review::Review()),
-                _ => EitherOf12::L(done::Done()),
-            }}
+            {step_area(step)}
             {when(move || { step.get() < REVIEW }, move || view! {
                 <Nav step=step/>
             })}
         </main>
     }
+}
+
+/// The current step's form.
+fn current_step(step: usize) -> impl IntoView {
+    match step {
+        0 => EitherOf12::A(about::AboutYou()),
+        1 => EitherOf12::B(about::HairLoss()),
+        2 => EitherOf12::C(history::Scars()),
+        3 => EitherOf12::D(history::Transplants()),
+        4 => EitherOf12::E(medical::Medical()),
+        5 => EitherOf12::F(preferences::Comfort()),
+        6 => EitherOf12::G(preferences::Lifestyle()),
+        7 => EitherOf12::H(preferences::Goals()),
+        8 => EitherOf12::I(consent_step::ConsentStep()),
+        9 => EitherOf12::J(signature::SignatureStep()),
+        REVIEW => EitherOf12::K(review::Review()),
+        _ => EitherOf12::L(done::Done()),
+    }
+}
+
+/// Where the steps appear. The server writes the first step into the page,
+/// so it can be read and typed into before the WASM arrives. The browser
+/// then builds the steps itself instead of hydrating that markup: hydrating
+/// means code for every step's markup besides the code that draws it, and
+/// leaving it out makes the client's bundle markedly smaller. Answers typed
+/// meanwhile are given back by `hydrate.js`.
+#[cfg(not(feature = "hydrate"))]
+fn step_area(step: Memo<usize>) -> impl IntoView {
+    let first = current_step(step.get_untracked()).to_html();
+    view! { <div class="step-area" inner_html=first></div> }
+}
+
+#[cfg(feature = "hydrate")]
+fn step_area(step: Memo<usize>) -> impl IntoView {
+    use leptos::tachys::view::{Mountable, Render};
+
+    let area = NodeRef::<leptos::html::Div>::new();
+    // Runs once, after hydration (and after the saved draft is read, so the
+    // client's own step is drawn first time). The built view lives as long
+    // as this effect, that is as long as the page.
+    let built = StoredValue::new_local(None);
+    Effect::new(move |_| {
+        let Some(el) = area.get_untracked() else {
+            return;
+        };
+        el.set_inner_html("");
+        let mut view = (move || current_step(step.get())).build();
+        view.mount(&el, None);
+        built.set_value(Some(view));
+    });
+    view! { <div class="step-area" node_ref=area></div> }
 }
 
 /// What the clinic's invite says about this client and appointment.
