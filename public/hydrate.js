@@ -39,6 +39,14 @@ function giveBack(typed) {
   }
 }
 
+// Where the text cursor is, in fields that have one (not e-mail or date).
+function caretOf(el) {
+  try {
+    if (el && typeof el.selectionStart === "number") return [el.selectionStart, el.selectionEnd];
+  } catch (e) {}
+  return null;
+}
+
 // Resolves once the page has read its saved state (intake: data-loaded).
 function settled() {
   return new Promise((resolve) => {
@@ -57,13 +65,20 @@ import(STAFF ? STAFF_GLUE : GLUE).then(async (mod) => {
   const typed = typedSoFar();
   // The intake's step is drawn afresh by the app: focus goes back to the
   // field it was in.
-  const focused = document.activeElement && document.activeElement.id;
+  const active = document.activeElement;
+  const focused = active && active.id;
+  const caret = caretOf(active);
   mod.hydrate();
   await settled();
   giveBack(typed);
   const again = focused && document.getElementById(focused);
   if (again && again !== document.activeElement && document.activeElement === document.body) {
     again.focus();
+    if (caret) {
+      try {
+        again.setSelectionRange(caret[0], caret[1]);
+      } catch (e) {}
+    }
   }
   document.documentElement.dataset.hydrated = "true";
 });

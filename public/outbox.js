@@ -164,16 +164,26 @@
     }
     // `online` often comes before the connection carries traffic (a phone
     // waking its radio): a failed try is repeated after 2, 5, 10 and 20 s
-    // rather than waiting for the minute's round.
+    // rather than waiting for the minute's round. One such series at a
+    // time: a flickering signal restarts it, going offline ends it.
+    let retry = null;
+    const stop = () => {
+      clearTimeout(retry);
+      retry = null;
+    };
     const soon = (delays) =>
       flush()
         .then((left) => {
           if (left > 0 && delays.length && navigator.onLine !== false) {
-            setTimeout(() => soon(delays.slice(1)), delays[0]);
+            retry = setTimeout(() => soon(delays.slice(1)), delays[0]);
           }
         })
         .catch(() => {});
-    window.addEventListener("online", () => soon([2000, 5000, 10000, 20000]));
+    window.addEventListener("online", () => {
+      stop();
+      soon([2000, 5000, 10000, 20000]);
+    });
+    window.addEventListener("offline", stop);
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible" && navigator.onLine !== false) flush().catch(() => {});
     });

@@ -14,7 +14,13 @@ const CACHE = "stipple-" + RELEASE;
 // Pages and data the intake needs with no network.
 const PAGES = ["/", "/intake"];
 const TEMPLATE = "/api/v1/consent-template";
-const STABLE = ["/manifest.webmanifest", "/favicon.ico", "/icons/icon-192.png"];
+const STABLE = [
+  "/manifest.webmanifest",
+  "/favicon.ico",
+  "/icons/icon-192.png",
+  "/icons/icon-512.png",
+  "/icons/maskable-512.png",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

@@ -22,9 +22,9 @@ PROFILE=wasm-release
 SMALL=()
 if [ -n "${STIPPLE_WASM_PANICS:-}" ]; then
   echo "build: WASM with panic messages (larger)" >&2
-elif rustup component list --installed | grep -q '^rust-src'; then
+elif grep -q '^rust-src' <<<"$(rustup component list --installed)"; then
   export RUSTC_BOOTSTRAP=1
-  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+  export RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
   SMALL=(-Zbuild-std=std,panic_abort)
 else
   echo "build: rust-src missing, building the WASM with the prebuilt std" >&2
@@ -37,7 +37,7 @@ for bundle in stipple:hydrate stipple_staff:hydrate,staff-bundle; do
   features=${bundle#*:}
   echo "build: compiling $name to WebAssembly" >&2
   cargo build --package stipple-app --lib --target "$WASM_TARGET" --profile "$PROFILE" \
-    --no-default-features --features "$features" "${SMALL[@]}"
+    --no-default-features --features "$features" ${SMALL[@]+"${SMALL[@]}"}
   wasm-bindgen --target web --no-typescript --out-dir "$SITE.tmp/pkg" --out-name "$name" \
     "target/$WASM_TARGET/$PROFILE/stipple_app.wasm"
   wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

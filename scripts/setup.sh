@@ -10,14 +10,17 @@ TOOLS="${STIPPLE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/stipple/tools}"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+# Read whole before matching: grep -q stopping early would break rustup's pipe.
+targets=$(rustup target list --installed)
+if ! grep -qx wasm32-unknown-unknown <<<"$targets"; then
   log "adding Rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
 
 # The standard library's source, so the browser bundle can rebuild it small
 # (scripts/build.sh). Without it the bundle is still built, only larger.
-if ! rustup component list --installed | grep -q '^rust-src'; then
+components=$(rustup component list --installed)
+if ! grep -q '^rust-src' <<<"$components"; then
   log "adding Rust component rust-src"
   rustup component add rust-src || log "rust-src unavailable: the WASM will be built with the prebuilt std (larger)"
 fi

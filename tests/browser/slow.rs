@@ -28,6 +28,9 @@ async fn answers_typed_before_the_wasm_arrives_are_kept() {
     name.send_keys("Þórunn Guðmundsdóttir").await.unwrap();
     b.js("document.getElementById('f-client-preferred_contact-0').click()")
         .await;
+    // The cursor is left inside the name, as if about to correct a letter.
+    b.js("document.getElementById('f-client-full_name').setSelectionRange(3, 3)")
+        .await;
     assert_eq!(
         b.js("return document.documentElement.dataset.hydrated === undefined")
             .await,
@@ -51,6 +54,12 @@ async fn answers_typed_before_the_wasm_arrives_are_kept() {
         b.js("return document.getElementById('f-client-preferred_contact-0').checked")
             .await,
         true
+    );
+    // The step was drawn afresh: focus and cursor are where they were.
+    assert_eq!(
+        b.js("const e = document.activeElement; return [e.id, e.selectionStart, e.selectionEnd]")
+            .await,
+        serde_json::json!(["f-client-full_name", 3, 3])
     );
     // The app has them too: they are in the saved draft.
     let draft = b
