@@ -13,7 +13,7 @@ pub mod security;
 
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
-#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+#[cfg(not(feature = "hydrate"))]
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
 #[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
 use leptos_router::{
@@ -86,8 +86,8 @@ pub fn document_title(page: &str) -> String {
     }
 }
 
-/// The tags of the document's head, by leptos_meta.
-#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+/// The tags of the document's head, by leptos_meta (server only).
+#[cfg(not(feature = "hydrate"))]
 #[component]
 fn DocumentHead() -> impl IntoView {
     provide_meta_context();
@@ -100,9 +100,9 @@ fn DocumentHead() -> impl IntoView {
     }
 }
 
-/// The client's bundle keeps the head the server wrote and sets only the
-/// title itself: see [`pages::PageTitle`].
-#[cfg(all(feature = "hydrate", not(feature = "staff-bundle")))]
+/// Both bundles keep the head the server wrote and set only the title
+/// themselves: see [`pages::PageTitle`].
+#[cfg(feature = "hydrate")]
 #[component]
 fn DocumentHead() -> impl IntoView {}
 

@@ -3,12 +3,14 @@
 //! rules are fuzzed and tested without the UI around them.
 
 pub mod answers;
+pub mod api;
 pub mod errors;
 pub mod flags;
 pub mod names;
 pub mod parse;
 #[cfg(feature = "ssr")]
 pub mod signature_png;
+pub mod states;
 pub mod submission;
 pub mod template;
 pub mod vocab;

@@ -1,8 +1,6 @@
 //! The closed vocabularies of the v1 wire format (snake_case strings).
 //! Extend only by adding values: stored submissions must keep parsing.
 
-use serde::{Deserialize, Serialize};
-
 /// A closed vocabulary: wire names and the words a client reads.
 pub trait Vocab: Copy + PartialEq + Send + Sync + 'static {
     fn all() -> &'static [Self];
@@ -22,15 +20,15 @@ macro_rules! vocab {
         // as a string) and the same errors, but every vocabulary shares one
         // string read instead of an enum visitor each, which the browser
         // bundle would carry.
-        impl Serialize for $name {
+        impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
+        impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let wire = String::deserialize(d)?;
+                let wire = <String as serde::Deserialize>::deserialize(d)?;
                 Self::parse(&wire)
                     .ok_or_else(|| serde::de::Error::unknown_variant(&wire, &[$($wire),+]))
             }
@@ -54,7 +52,7 @@ macro_rules! vocab {
             }
         }
 
-        impl Vocab for $name {
+        impl $crate::vocab::Vocab for $name {
             fn all() -> &'static [Self] { Self::ALL }
             fn as_str(self) -> &'static str { $name::as_str(self) }
             fn label(self) -> &'static str { $name::label(self) }
@@ -66,8 +64,29 @@ macro_rules! vocab {
                 f.write_str(self.label())
             }
         }
+
+        // In the OpenAPI document: a string with exactly these values.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($wire),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
     };
 }
+
+/// For the closed sets of the API (`crate::states`): one way to declare them.
+pub(crate) use vocab;
 
 vocab!(PreferredContact {
     Email = "email": "E-mail",

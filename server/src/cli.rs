@@ -5,12 +5,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    config::Settings,
-    db,
-    staff::{
+    auth::{
         accounts::{self, Role},
         password::NewPassword,
     },
+    config::Settings,
+    db,
     startup::Application,
     telemetry,
 };

@@ -1,5 +1,16 @@
 //! Stipple's server as a library, so tests start exactly what `stipple serve` runs.
+//!
+//! Layers, each importing only those above it:
+//! - shared: `config`, `db`, `entities`, `secret`, `state`, `http`, `mail`,
+//!   `consent`, `audit` (recording);
+//! - `auth`: staff accounts, sessions and the guard of the staff routes;
+//! - features: `intake` (the client's submissions), `invites`, `review`
+//!   (the staff queue), each with its own route table;
+//! - `startup` wires the features' tables into one server; `openapi`
+//!   describes them.
 
+pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod consent;
@@ -10,8 +21,11 @@ pub mod db;
 pub mod entities;
 pub mod http;
 pub mod intake;
+pub mod invites;
 pub mod mail;
+pub mod openapi;
+pub mod review;
 pub mod secret;
-pub mod staff;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

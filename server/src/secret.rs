@@ -6,9 +6,10 @@
 use std::{fs, io::Write, path::Path};
 
 use anyhow::Context;
+use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 #[derive(Clone)]
 pub struct SecretKey(Vec<u8>);
@@ -66,6 +67,18 @@ impl SecretKey {
         let expected = self.sign(purpose, message);
         expected.as_bytes().ct_eq(candidate.as_bytes()).into()
     }
+}
+
+/// 256 random bits, URL-safe: session and invite tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored of a token: its SHA-256, so a database copy opens nothing.
+pub fn sha256_hex(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]

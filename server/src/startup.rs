@@ -6,27 +6,33 @@ use std::net::{SocketAddr, TcpListener};
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 use leptos::prelude::LeptosOptions;
 use leptos_actix::{generate_route_list, LeptosRoutes};
-use sea_orm::DatabaseConnection;
 
 use std::sync::Arc;
 
 use crate::{
+    audit, auth,
     config::Settings,
     consent::Templates,
     db, http,
+    http::routes::Endpoint,
+    intake, invites,
     mail::{MailSender, Transport},
+    openapi, review,
     secret::SecretKey,
+    state::AppState,
 };
 
-/// What every handler may need, shared across workers.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Settings,
-    pub secret: SecretKey,
-    pub templates: Arc<Templates>,
-    pub mail: MailSender,
-}
+/// Every route of the server, by feature: the router is built from these
+/// tables and the staff guard reads them.
+pub static ENDPOINTS: &[&[Endpoint]] = &[
+    http::ENDPOINTS,
+    openapi::ENDPOINTS,
+    intake::ENDPOINTS,
+    invites::ENDPOINTS,
+    auth::ENDPOINTS,
+    review::ENDPOINTS,
+    audit::ENDPOINTS,
+];
 
 pub struct Application {
     address: SocketAddr,
@@ -40,7 +46,7 @@ impl Application {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let conn = db::connect(&settings).await?;
         db::migrate(&conn).await?;
-        let backfilled = crate::staff::queue::backfill_flags(&conn).await?;
+        let backfilled = review::queue::backfill_flags(&conn).await?;
         if backfilled > 0 {
             tracing::info!(
                 backfilled,
@@ -76,6 +82,7 @@ impl Application {
             secret,
             templates,
             mail,
+            endpoints: ENDPOINTS,
         };
         let server = run(listener, state)?;
         Ok(Self { address, server })
@@ -110,7 +117,10 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         App::new()
             .app_data(state.clone())
             .app_data(web::Data::new(leptos_options.clone()))
-            .configure(|cfg| http::configure(cfg, &state))
+            .configure(http::configure)
+            .configure(|cfg| http::routes::configure_public(cfg, ENDPOINTS))
+            .configure(|cfg| auth::guard::configure(cfg, ENDPOINTS))
+            .configure(|cfg| http::static_files::configure(cfg, &state.settings.site_root))
             .leptos_routes(routes, move || stipple_app::shell(options.clone()))
             .default_service(web::to(http::errors::not_found))
             .wrap(http::middleware::security_headers())

@@ -2,6 +2,7 @@
 
 use sea_orm::{sea_query::Expr, EntityTrait};
 use serde_json::{json, Value};
+use stipple_app::domain::states::ReviewStatus;
 use stipple_server::entities::invite as invite_entity;
 use stipple_tests::{db_test, fixture, fresh_submission};
 
@@ -573,3 +574,36 @@ db_test!(
         );
     }
 );
+
+/// The path from `new` to `target` through the one table of moves.
+fn path_to(target: ReviewStatus) -> Vec<ReviewStatus> {
+    use ReviewStatus::*;
+    match target {
+        New => vec![],
+        InReview => vec![InReview],
+        other => vec![InReview, other],
+    }
+}
+
+db_test!(every_move_the_page_offers_is_accepted_and_no_other, |app| {
+    let staff = app.staff("staff").await;
+    for from in ReviewStatus::ALL.iter().copied() {
+        for to in ReviewStatus::ALL.iter().copied() {
+            let (id, _) = app.submit(&fresh_submission()).await;
+            let url = format!("/api/v1/staff/submissions/{id}/status");
+            for step in path_to(from) {
+                let res = staff
+                    .post(&url, &json!({"status": step.as_str(), "note": "checked"}))
+                    .await;
+                assert_eq!(res.status(), 200, "new → {step:?} on the way to {from:?}");
+            }
+            let res = staff
+                .post(&url, &json!({"status": to.as_str(), "note": "checked"}))
+                .await;
+            // The staff page draws one button for each of `from.moves()`.
+            let offered = from.moves().iter().any(|(next, _)| *next == to);
+            let expected = if offered { 200 } else { 409 };
+            assert_eq!(res.status(), expected, "{from:?} → {to:?}");
+        }
+    }
+});

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Span, Utc};
 use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 use stipple_app::domain::{flags, Submission};
-use stipple_server::{
-    entities::{consent_template, submission},
-    staff::queue::search_text,
+use stipple_server::entities::{
+    consent_template,
+    submission::{self, search_text},
 };
 use stipple_tests::{fixture, spawn_app, Backend};
 

@@ -3,7 +3,7 @@
 
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
-use stipple_server::staff::{
+use stipple_server::auth::{
     accounts::{self, Role},
     password::NewPassword,
 };

@@ -13,21 +13,21 @@ pub mod staff;
 use leptos::prelude::*;
 
 /// An empty marker in the body (`<!>`). Head tags put nothing in the body;
-/// where the server writes them, the client's bundle, which has none,
-/// hydrates this marker instead.
-#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+/// where the server writes them, the bundles, which have none, hydrate this
+/// marker instead.
+#[cfg(not(feature = "hydrate"))]
 pub fn head_marker() -> impl IntoView {}
 
 /// The page's title, in the tab and for screen readers.
-#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+#[cfg(not(feature = "hydrate"))]
 #[component]
 pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
     view! { <leptos_meta::Title text=text/> {head_marker()} }
 }
 
-/// The same in the client's bundle, set on the document directly:
-/// leptos_meta is a sizeable part of a phone's download for one line of text.
-#[cfg(all(feature = "hydrate", not(feature = "staff-bundle")))]
+/// The same in the browser, set on the document directly: leptos_meta is a
+/// sizeable part of a download for one line of text.
+#[cfg(feature = "hydrate")]
 #[component]
 pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
     Effect::new(move |_| crate::browser::set_title(&crate::document_title(&text.get())));

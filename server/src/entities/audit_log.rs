@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use stipple_app::domain::states::AuditAction;
 
 /// Append-only record of who did what to which record, from where.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -19,3 +20,11 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The stored action; only this crate writes it, from [`AuditAction`].
+    pub fn audit_action(&self) -> Result<AuditAction, DbErr> {
+        AuditAction::parse(&self.action)
+            .ok_or_else(|| DbErr::Type(format!("unknown audit action `{}`", self.action)))
+    }
+}

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use stipple_app::domain::states::{MailKind, MailStatus};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "mail_message")]
@@ -25,3 +26,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The stored kind and status; only this crate writes them.
+    pub fn kind_and_status(&self) -> Result<(MailKind, MailStatus), DbErr> {
+        let kind = MailKind::parse(&self.kind)
+            .ok_or_else(|| DbErr::Type(format!("unknown mail kind `{}`", self.kind)))?;
+        let status = MailStatus::parse(&self.status)
+            .ok_or_else(|| DbErr::Type(format!("unknown mail status `{}`", self.status)))?;
+        Ok((kind, status))
+    }
+}

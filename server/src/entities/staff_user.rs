@@ -20,3 +20,15 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Every account's name by id, for showing who did what.
+pub async fn names(
+    db: &DatabaseConnection,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    Ok(Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}

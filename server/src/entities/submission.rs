@@ -1,10 +1,12 @@
 use sea_orm::entity::prelude::*;
+use stipple_app::domain::states::ReviewStatus;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "submission")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
+    /// A [`ReviewStatus`] wire name.
     pub status: String,
     pub client_name: String,
     pub client_email: Option<String>,
@@ -40,3 +42,27 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The stored status; only this crate writes it, from [`ReviewStatus`].
+    pub fn review_status(&self) -> Result<ReviewStatus, DbErr> {
+        ReviewStatus::parse(&self.status)
+            .ok_or_else(|| DbErr::Type(format!("unknown review status `{}`", self.status)))
+    }
+}
+
+/// What the search column holds for a client: lower-cased name and e-mail,
+/// and the phone number's digits.
+pub fn search_text(name: &str, email: Option<&str>, phone: Option<&str>) -> String {
+    let digits: String = phone
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    format!(
+        "{} {} {}",
+        name.trim().to_lowercase(),
+        email.unwrap_or("").trim().to_lowercase(),
+        digits
+    )
+}

@@ -4,13 +4,19 @@ use sea_orm::{
     sea_query::{Alias, OnConflict, Query},
     ConnectionTrait,
 };
-use serde_json::json;
+use stipple_app::domain::api::Health;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// 200 when the database takes a write, 503 otherwise (load balancers and
 /// monitors). A write, not a ping: a read-only database still answers
 /// queries but cannot store an intake.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses(
+        (status = 200, description = "The database takes a write.", body = Health),
+        (status = 503, description = "The database does not answer.", body = Health,
+            headers(("Retry-After" = u64))),
+    ))]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let probe = Query::insert()
         .into_table(Alias::new("health_probe"))
@@ -26,13 +32,19 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     match state.db.execute_raw(backend.build(&probe)).await {
         Ok(_) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(json!({"status": "ok"})),
+            .json(Health {
+                status: "ok".into(),
+                database: None,
+            }),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");
             HttpResponse::ServiceUnavailable()
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .insert_header((header::RETRY_AFTER, "5"))
-                .json(json!({"status": "unavailable", "database": "unavailable"}))
+                .json(Health {
+                    status: "unavailable".into(),
+                    database: Some("unavailable".into()),
+                })
         }
     }
 }

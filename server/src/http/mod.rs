@@ -1,4 +1,5 @@
-//! HTTP surface: routes, middleware, error mapping and static files.
+//! HTTP surface shared by the features: route tables, middleware, error
+//! mapping, bodies, PDF responses, tokens, client addresses, static files.
 
 pub mod api_error;
 pub mod body;
@@ -6,21 +7,25 @@ pub mod client_ip;
 pub mod errors;
 pub mod health;
 pub mod middleware;
-pub mod openapi;
+pub mod pdf;
+pub mod routes;
 pub mod static_files;
+pub mod token;
 
 use actix_web::web;
+use routes::{Access, Endpoint, Verb};
 
-use crate::startup::AppState;
+pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
+    verb: Verb::Get,
+    path: "/healthz",
+    access: Access::Anyone,
+    handler: |r| r.to(health::healthz),
+}];
 
-pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
-    cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/api/v1/openapi.json", web::get().to(openapi::document))
-        // A query string that does not parse gets a JSON 400 like every other error.
-        .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            api_error::ApiError::BadRequest(format!("The query string is not valid: {err}")).into()
-        }));
-    crate::intake::handlers::configure(cfg);
-    crate::staff::routes::configure(cfg);
-    static_files::configure(cfg, &state.settings.site_root);
+/// What every route shares: a query string that does not parse gets a
+/// JSON 400 like every other error.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::QueryConfig::default().error_handler(|err, _| {
+        api_error::ApiError::BadRequest(format!("The query string is not valid: {err}")).into()
+    }));
 }

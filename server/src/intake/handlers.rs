@@ -1,33 +1,28 @@
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use serde_json::json;
-use stipple_app::domain::{parse_submission, CheckContext, FieldErrors, ParseError};
+use stipple_app::domain::{
+    api::{ErrorBody, Receipt, StoredSubmission, VerifyResult},
+    parse_submission, CheckContext, ConsentTemplate, FieldErrors, ParseError, Submission,
+};
 use uuid::Uuid;
 
 use super::service::{self, Evidence, StoreError, Stored};
 use crate::{
-    http::{api_error::ApiError, body},
-    staff::{audit, invites},
-    startup::AppState,
+    audit,
+    http::{
+        api_error::ApiError,
+        body,
+        pdf::{pdf_response, PdfFile},
+        token::presented_token,
+    },
+    invites::store as invites,
+    state::AppState,
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/consent-template", web::get().to(consent_template))
-        .route("/api/v1/submissions", web::post().to(create_submission))
-        .route("/api/v1/submissions/{id}", web::get().to(get_submission))
-        .route(
-            "/api/v1/submissions/{id}/consent.pdf",
-            web::get().to(get_consent_pdf),
-        )
-        .route("/api/v1/verify", web::post().to(verify_pdf))
-        .route(
-            "/api/v1/invites/{token}",
-            web::get().to(crate::staff::handlers::invites::open),
-        );
-}
-
 /// `GET /api/v1/consent-template`: the version new clients sign.
-async fn consent_template(state: web::Data<AppState>) -> HttpResponse {
+#[utoipa::path(get, path = "/api/v1/consent-template", tag = "intake",
+    responses((status = 200, description = "The current template (`Cache-Control: no-cache`).", body = ConsentTemplate)))]
+pub async fn consent_template(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .json(&*state.templates.current())
@@ -35,7 +30,18 @@ async fn consent_template(state: web::Data<AppState>) -> HttpResponse {
 
 /// `POST /api/v1/submissions`: 201 when stored, 200 for an identical replay,
 /// 409 when the id is taken by different content, 422 with field errors.
-async fn create_submission(
+#[utoipa::path(post, path = "/api/v1/submissions", tag = "intake", request_body = Submission,
+    responses(
+        (status = 201, description = "Stored.", body = Receipt,
+            headers(("Location" = String, description = "The submission's address."))),
+        (status = 200, description = "The same id and content again: the same answer.", body = Receipt,
+            headers(("Location" = String, description = "The submission's address."))),
+        (status = 409, description = "The id is taken by different content.", body = ErrorBody),
+        (status = 410, description = "The id was erased by the clinic.", body = ErrorBody),
+        (status = 422, description = "Answers that break a rule, keyed by JSON path.", body = ErrorBody),
+        (status = 500, description = "The consent PDF could not be made.", body = ErrorBody),
+    ))]
+pub async fn create_submission(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
@@ -49,11 +55,9 @@ async fn create_submission(
     // on today's date: a retry after midnight must still get its 200.
     if let Some(existing) = service::find(&state.db, submission.id).await? {
         return match service::same_or_conflict(existing, &service::canonical_sha256(&submission)) {
-            Stored::Replayed(row) => Ok(receipt_response(
-                &state,
-                actix_web::http::StatusCode::OK,
-                &row,
-            )),
+            Stored::Replayed(row) => {
+                receipt_response(&state, actix_web::http::StatusCode::OK, &row)
+            }
             _ => Err(ApiError::Conflict(
                 "A different submission with this id already exists",
             )),
@@ -141,7 +145,7 @@ async fn create_submission(
     if code == actix_web::http::StatusCode::CREATED {
         tracing::info!(submission_id = %row.id, "submission stored");
     }
-    Ok(receipt_response(&state, code, &row))
+    receipt_response(&state, code, &row)
 }
 
 /// An invite that cannot be used: a 422 on the token, which the intake
@@ -157,33 +161,18 @@ fn receipt_response(
     state: &AppState,
     code: actix_web::http::StatusCode,
     row: &crate::entities::submission::Model,
-) -> HttpResponse {
-    HttpResponse::build(code)
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::build(code)
         .insert_header((header::LOCATION, format!("/api/v1/submissions/{}", row.id)))
-        .json(json!({
-            "id": row.id,
-            "receipt_token": receipt_token(state, row.id),
-            "status": row.status,
+        .json(Receipt {
+            id: row.id,
+            receipt_token: receipt_token(state, row.id),
+            status: row.review_status()?,
         }))
 }
 
 pub fn receipt_token(state: &AppState, id: Uuid) -> String {
     state.secret.sign("receipt", id.as_bytes())
-}
-
-/// The bearer token from `Authorization` or, for plain links, `?token=`.
-pub fn presented_token(req: &HttpRequest) -> Option<String> {
-    let from_header = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string());
-    from_header.or_else(|| {
-        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-            .ok()
-            .and_then(|q| q.get("token").cloned())
-    })
 }
 
 /// The submission id the client's receipt token opens. A wrong or missing
@@ -198,7 +187,14 @@ fn client_access(req: &HttpRequest, path: &str, state: &AppState) -> Result<Uuid
 }
 
 /// `GET /api/v1/submissions/{id}`: the client's own submission.
-async fn get_submission(
+#[utoipa::path(get, path = "/api/v1/submissions/{id}", tag = "intake",
+    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")),
+    security(("receiptBearer" = []), ("receiptQuery" = [])),
+    responses(
+        (status = 200, description = "The client's own submission.", body = StoredSubmission),
+        (status = 404, description = "Unknown id, or a missing or wrong receipt token.", body = ErrorBody),
+    ))]
+pub async fn get_submission(
     req: HttpRequest,
     path: web::Path<String>,
     state: web::Data<AppState>,
@@ -207,21 +203,31 @@ async fn get_submission(
     let row = service::find(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let submission: Submission =
+        serde_json::from_value(row.answers.clone()).map_err(|e| ApiError::Unexpected(e.into()))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(json!({
-            "id": row.id,
-            "status": row.status,
-            "received_at": row.received_at,
-            "template_version": row.template_version,
-            "canonical_sha256": row.canonical_sha256,
-            "submission": row.answers,
-        })))
+        .json(StoredSubmission {
+            id: row.id,
+            status: row.review_status()?,
+            received_at: row.received_at,
+            template_version: row.template_version,
+            canonical_sha256: row.canonical_sha256,
+            submission,
+        }))
 }
 
 /// `GET /api/v1/submissions/{id}/consent.pdf`: the client's signed consent,
 /// the same bytes every time. `inline` for printing, `?download=1` to save.
-async fn get_consent_pdf(
+#[utoipa::path(get, path = "/api/v1/submissions/{id}/consent.pdf", tag = "intake",
+    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404)."), ("download" = Option<String>, Query, description = "`1` or `true` for `Content-Disposition: attachment`.")),
+    security(("receiptBearer" = []), ("receiptQuery" = [])),
+    responses(
+        (status = 200, description = "The signed consent, the same bytes every time.", content_type = "application/pdf", body = PdfFile,
+            headers(("Content-Disposition" = String), ("ETag" = String), ("Cache-Control" = String))),
+        (status = 404, description = "Unknown id, or a missing or wrong receipt token.", body = ErrorBody),
+    ))]
+pub async fn get_consent_pdf(
     req: HttpRequest,
     path: web::Path<String>,
     state: web::Data<AppState>,
@@ -233,37 +239,15 @@ async fn get_consent_pdf(
     Ok(pdf_response(&req, id, doc.pdf, &doc.sha256))
 }
 
-/// A stored consent PDF as a response (client and staff routes share it).
-/// Whether `?download=1` (or `true`) asks for an attachment.
-pub fn wants_download(req: &HttpRequest) -> bool {
-    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .map(|q| q.get("download").is_some_and(|v| v == "1" || v == "true"))
-        .unwrap_or(false)
-}
-
-pub fn pdf_response(req: &HttpRequest, id: Uuid, pdf: Vec<u8>, sha256: &str) -> HttpResponse {
-    let disposition = if wants_download(req) {
-        "attachment"
-    } else {
-        "inline"
-    };
-    HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("{disposition}; filename=\"consent-{id}.pdf\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((header::ETAG, format!("\"{sha256}\"")))
-        .body(pdf)
-}
-
 /// Largest PDF accepted for verification.
 const MAX_VERIFY_BYTES: usize = 20 * 1024 * 1024;
 
 /// `POST /api/v1/verify` with a PDF body: is it byte-identical to a stored
 /// consent? Says only which submission and when it was signed.
-async fn verify_pdf(
+#[utoipa::path(post, path = "/api/v1/verify", tag = "intake",
+    request_body(content = PdfFile, content_type = "application/pdf", description = "A PDF (also as `application/octet-stream`), at most 20 MiB."),
+    responses((status = 200, description = "Whether it is byte for byte a stored consent.", body = VerifyResult)))]
+pub async fn verify_pdf(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
@@ -276,12 +260,16 @@ async fn verify_pdf(
     )
     .await?;
     let answer = match service::find_by_pdf(&state.db, &body).await? {
-        Some(row) => json!({
-            "match": true,
-            "submission_id": row.id,
-            "signed_at": row.received_at,
-        }),
-        None => json!({"match": false}),
+        Some(row) => VerifyResult {
+            matched: true,
+            submission_id: Some(row.id),
+            signed_at: Some(row.received_at),
+        },
+        None => VerifyResult {
+            matched: false,
+            submission_id: None,
+            signed_at: None,
+        },
     };
     Ok(HttpResponse::Ok().json(answer))
 }

@@ -4,19 +4,20 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 use sha2::{Digest, Sha256};
-use stipple_app::domain::{flags, ConsentTemplate, Submission};
+use stipple_app::domain::{flags, states::ReviewStatus, ConsentTemplate, Submission};
 use uuid::Uuid;
 
 use super::consent_doc;
 use crate::{
     config::Settings,
     consent_pdf,
-    entities::{consent_pdf as pdf_entity, invite, submission as entity},
+    entities::{
+        consent_pdf as pdf_entity, invite,
+        submission::{self as entity, search_text},
+    },
+    invites::store as invites,
     mail,
-    staff::{invites, queue},
 };
-
-pub const STATUS_NEW: &str = "new";
 
 /// How the request arrived: kept as evidence of signing.
 pub struct Evidence {
@@ -92,7 +93,7 @@ pub async fn store(
     let c = &submission.client;
     let row = entity::ActiveModel {
         id: Set(submission.id),
-        status: Set(STATUS_NEW.into()),
+        status: Set(ReviewStatus::New.as_str().into()),
         client_name: Set(c.full_name.trim().to_string()),
         client_email: Set(c
             .email
@@ -124,7 +125,7 @@ pub async fn store(
         status_changed_at: Set(None),
         status_changed_by: Set(None),
         invite_id: Set(invite.map(|i| i.id)),
-        search_text: Set(queue::search_text(
+        search_text: Set(search_text(
             &c.full_name,
             c.email.as_deref(),
             c.phone.as_deref(),

@@ -2,15 +2,17 @@
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
-use stipple_app::domain::{ConsentTemplate, Submission};
+use stipple_app::domain::{
+    states::{MailKind, MailStatus},
+    ConsentTemplate, Submission,
+};
 use uuid::Uuid;
 
-use super::STATUS_QUEUED;
 use crate::entities::mail_message as entity;
 
 pub struct NewMail {
     pub submission_id: Option<Uuid>,
-    pub kind: &'static str,
+    pub kind: MailKind,
     pub to_address: String,
     pub to_name: String,
     pub subject: String,
@@ -26,13 +28,13 @@ impl NewMail {
         let row = entity::ActiveModel {
             id: Set(id),
             submission_id: Set(self.submission_id),
-            kind: Set(self.kind.to_string()),
+            kind: Set(self.kind.as_str().to_string()),
             to_address: Set(self.to_address),
             to_name: Set(self.to_name),
             subject: Set(self.subject),
             body_text: Set(self.body_text),
             attach_consent_pdf: Set(self.attach_consent_pdf),
-            status: Set(STATUS_QUEUED.to_string()),
+            status: Set(MailStatus::Queued.as_str().to_string()),
             attempts: Set(0),
             last_error: Set(None),
             next_attempt_at: Set(now),
@@ -72,7 +74,7 @@ pub fn consent_copy(submission: &Submission, template: &ConsentTemplate) -> Opti
     );
     Some(NewMail {
         submission_id: Some(submission.id),
-        kind: "consent_copy",
+        kind: MailKind::ConsentCopy,
         to_address: to.to_string(),
         to_name: name.to_string(),
         subject: format!("Your signed consent – {}", template.clinic_name),

@@ -10,7 +10,3 @@ mod sender;
 
 pub use compose::{consent_copy, NewMail};
 pub use sender::{MailSender, Transport};
-
-pub const STATUS_QUEUED: &str = "queued";
-pub const STATUS_SENT: &str = "sent";
-pub const STATUS_FAILED: &str = "failed";

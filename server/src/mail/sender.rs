@@ -15,8 +15,8 @@ use sea_orm::{
 };
 use tokio::sync::Notify;
 
-use super::{STATUS_FAILED, STATUS_QUEUED, STATUS_SENT};
 use crate::entities::{consent_pdf, mail_message as entity};
+use stipple_app::domain::states::{MailKind, MailStatus};
 
 /// Attempts before a message is marked failed (about a day with backoff).
 const MAX_ATTEMPTS: i32 = 12;
@@ -105,7 +105,7 @@ impl MailSender {
     /// Sends every message that is due; returns how many were attempted.
     pub async fn send_due(&self) -> anyhow::Result<usize> {
         let due = entity::Entity::find()
-            .filter(entity::Column::Status.eq(STATUS_QUEUED))
+            .filter(entity::Column::Status.eq(MailStatus::Queued.as_str()))
             .filter(entity::Column::NextAttemptAt.lte(Utc::now()))
             .order_by_asc(entity::Column::NextAttemptAt)
             .limit(20)
@@ -128,7 +128,7 @@ impl MailSender {
         let res = entity::Entity::update_many()
             .col_expr(entity::Column::NextAttemptAt, Expr::value(lease_until))
             .filter(entity::Column::Id.eq(msg.id))
-            .filter(entity::Column::Status.eq(STATUS_QUEUED))
+            .filter(entity::Column::Status.eq(MailStatus::Queued.as_str()))
             .filter(entity::Column::NextAttemptAt.eq(msg.next_attempt_at))
             .exec(&self.db)
             .await?;
@@ -205,12 +205,12 @@ impl MailSender {
         row.attempts = Set(attempts);
         match outcome {
             Ok(()) => {
-                row.status = Set(STATUS_SENT.into());
+                row.status = Set(MailStatus::Sent.as_str().into());
                 row.sent_at = Set(Some(Utc::now()));
                 row.last_error = Set(None);
                 // An invite's text holds its personal link; once delivered,
                 // the database need not (only the link's hash is kept).
-                if kind == "invite" {
+                if kind == MailKind::Invite.as_str() {
                     row.body_text = Set("(sent; the personal link is not kept)".into());
                 }
                 tracing::info!(mail_id = %id, attempts, "mail sent");
@@ -222,7 +222,7 @@ impl MailSender {
                 let wait = wait.min(Duration::from_secs(6 * 3600));
                 row.last_error = Set(Some(reason.chars().take(500).collect()));
                 if give_up {
-                    row.status = Set(STATUS_FAILED.into());
+                    row.status = Set(MailStatus::Failed.as_str().into());
                 } else {
                     row.next_attempt_at = Set(Utc::now() + chrono::Duration::from_std(wait)?);
                 }

@@ -1,40 +1,9 @@
 //! `/staff/audit` (administrators): who did what, when, from where.
 
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::{call, local_time, me, StaffShell};
-
-#[derive(Clone, Debug, Deserialize)]
-struct Entry {
-    at: String,
-    action: String,
-    staff: Option<String>,
-    submission_id: Option<String>,
-    ip: Option<String>,
-    detail: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct Page {
-    items: Vec<Entry>,
-}
-
-const ACTIONS: &[&str] = &[
-    "login",
-    "login_failed",
-    "logout",
-    "submission_viewed",
-    "pdf_viewed",
-    "pdf_downloaded",
-    "pdf_emailed",
-    "status_changed",
-    "note_added",
-    "export",
-    "submission_deleted",
-    "invite_created",
-    "invite_emailed",
-];
+use crate::domain::{api::AuditPage as Page, states::AuditAction};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -50,7 +19,7 @@ fn Audit() -> impl IntoView {
     }
     let csrf = StoredValue::new(me.csrf_token);
     let action = RwSignal::new(String::new());
-    let items = RwSignal::new(Vec::<Entry>::new());
+    let items = RwSignal::new(Vec::new());
     let problem = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let a = action.get();
@@ -71,14 +40,14 @@ fn Audit() -> impl IntoView {
             <label for="audit-action">"Action"</label>
             <select id="audit-action" on:change=move |ev| action.set(event_target_value(&ev))>
                 <option value="">"All"</option>
-                {ACTIONS.iter().map(|a| view! { <option value=*a>{a.replace('_', " ")}</option> }).collect_view()}
+                {AuditAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{a.label()}</option> }).collect_view()}
             </select>
         </div>
         {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         <ol class="audit" id="audit">
             {move || items.get().into_iter().map(|e| view! {
                 <li>
-                    <strong>{e.action.replace('_', " ")}</strong>
+                    <strong>{e.action.label()}</strong>
                     {format!(" · {} · {} · {}", local_time(&e.at), e.staff.unwrap_or_else(|| "—".into()), e.ip.unwrap_or_default())}
                     {e.submission_id.map(|s| view! { " · " <a href=format!("/staff/submissions/{s}")>"submission"</a> })}
                     {e.detail.map(|d| format!(" · {d}"))}

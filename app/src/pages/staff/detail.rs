@@ -2,101 +2,26 @@
 //! review actions.
 
 use leptos::prelude::*;
-use serde::Deserialize;
-use serde_json::json;
+use uuid::Uuid;
 
-use super::{call, local_time, me, status_label, StaffShell};
+use serde::de::IgnoredAny;
+
+use super::{call, call_json, local_time, me, StaffShell};
 use crate::{
     browser,
-    domain::{Flag, Severity},
+    domain::{
+        api::{
+            AnswerSection, HistoryEntry, MailEntry, NewNote, SignatureView, StatusChange,
+            SubmissionDetail,
+        },
+        states::ReviewStatus,
+        Flag, Severity,
+    },
 };
-
-#[derive(Clone, Debug, Deserialize)]
-struct Client {
-    full_name: String,
-    email: Option<String>,
-    phone: Option<String>,
-    date_of_birth: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct Row {
-    question: String,
-    answer: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct Section {
-    title: String,
-    rows: Vec<Row>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct Signature {
-    typed_name: String,
-    png_data_url: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct Note {
-    author: Option<String>,
-    text: String,
-    created_at: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct Mail {
-    kind: String,
-    to_address: String,
-    status: String,
-    attempts: i32,
-    last_error: Option<String>,
-    created_at: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct History {
-    at: String,
-    action: String,
-    staff: Option<String>,
-    detail: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct Detail {
-    id: String,
-    status: String,
-    status_changed_at: Option<String>,
-    status_changed_by: Option<String>,
-    received_at: String,
-    client: Client,
-    appointment_date: Option<String>,
-    template_version: String,
-    flags: Vec<Flag>,
-    sections: Vec<Section>,
-    signature: Signature,
-    notes: Vec<Note>,
-    mail: Vec<Mail>,
-    history: Vec<History>,
-}
 
 #[component]
 pub fn DetailPage() -> impl IntoView {
     view! { <StaffShell title="Submission"><DetailView/></StaffShell> }
-}
-
-/// The moves offered from each status (the server enforces the same).
-fn moves(status: &str) -> &'static [(&'static str, &'static str)] {
-    match status {
-        "new" => &[("in_review", "Start review")],
-        "in_review" | "follow_up" => &[
-            ("cleared", "Clear for treatment"),
-            ("follow_up", "Needs follow-up"),
-            ("declined", "Decline"),
-        ],
-        "cleared" | "declined" => &[("in_review", "Reopen")],
-        _ => &[],
-    }
 }
 
 #[component]
@@ -104,7 +29,7 @@ fn DetailView() -> impl IntoView {
     let me = me();
     let params = leptos_router::hooks::use_params_map();
     let id = params.with_untracked(|p| p.get("id")).unwrap_or_default();
-    let detail = RwSignal::new(None::<Detail>);
+    let detail = RwSignal::new(None::<SubmissionDetail>);
     let problem = RwSignal::new(None::<String>);
     let action_error = RwSignal::new(None::<String>);
     let action_done = RwSignal::new(None::<String>);
@@ -118,7 +43,7 @@ fn DetailView() -> impl IntoView {
     let reload = move || {
         let url = base.get_value();
         leptos::task::spawn_local(async move {
-            match call::<Detail>("GET", &url, None::<&()>, &csrf.get_value()).await {
+            match call::<SubmissionDetail>("GET", &url, None::<&()>, &csrf.get_value()).await {
                 Ok(d) => detail.set(Some(d)),
                 Err(e) => problem.set(Some(e)),
             }
@@ -127,7 +52,7 @@ fn DetailView() -> impl IntoView {
     Effect::new(move |_| reload());
 
     let post = move |path: &'static str,
-                     body: serde_json::Value,
+                     body: Option<String>,
                      done: String,
                      on_ok: Box<dyn Fn() + Send + Sync>| {
         busy.set(true);
@@ -135,8 +60,7 @@ fn DetailView() -> impl IntoView {
         action_done.set(None);
         let url = format!("{}{path}", base.get_value());
         leptos::task::spawn_local(async move {
-            let result =
-                call::<serde_json::Value>("POST", &url, Some(&body), &csrf.get_value()).await;
+            let result = call_json::<IgnoredAny>("POST", &url, body, &csrf.get_value()).await;
             busy.set(false);
             match result {
                 Ok(_) => {
@@ -150,12 +74,13 @@ fn DetailView() -> impl IntoView {
     };
     let post = StoredValue::new(post);
 
-    let change_status = move |to: &'static str, label: &'static str| {
+    let change_status = move |to: ReviewStatus, label: &'static str| {
         let note = status_note.get_untracked();
-        let mut body = json!({"status": to});
-        if !note.trim().is_empty() {
-            body["note"] = json!(note);
-        }
+        let body = StatusChange {
+            status: to.as_str().to_string(),
+            note: (!note.trim().is_empty()).then_some(note),
+        };
+        let body = serde_json::to_string(&body).ok();
         post.with_value(|p| {
             p(
                 "/status",
@@ -176,7 +101,7 @@ fn DetailView() -> impl IntoView {
         post.with_value(|p| {
             p(
                 "/notes",
-                json!({"text": text}),
+                serde_json::to_string(&NewNote { text }).ok(),
                 "Note added.".into(),
                 Box::new(move || new_note.set(String::new())),
             )
@@ -186,7 +111,7 @@ fn DetailView() -> impl IntoView {
         post.with_value(|p| {
             p(
                 "/email",
-                json!({}),
+                None,
                 "The PDF is queued to the client's e-mail.".into(),
                 Box::new(|| {}),
             )
@@ -212,43 +137,10 @@ fn DetailView() -> impl IntoView {
             let pdf = format!("{}/consent.pdf", base.get_value());
             let stop = d.flags.iter().any(|f| f.severity == Severity::Stop);
             let has_email = d.client.email.is_some();
+            let moves = d.status.moves();
             view! {
-                <section class="card" aria-labelledby="client-name">
-                    <h2 id="client-name">{d.client.full_name.clone()}</h2>
-                    <p>
-                        <span class=format!("pill {}", d.status) id="status">{status_label(&d.status)}</span>
-                        {d.status_changed_by.clone().map(|by| format!(" by {by}"))}
-                        {d.status_changed_at.clone().map(|at| format!(" on {}", local_time(&at)))}
-                    </p>
-                    <dl class="facts">
-                        <dt>"Received"</dt><dd>{local_time(&d.received_at)}</dd>
-                        <dt>"Appointment"</dt><dd>{d.appointment_date.clone().unwrap_or_else(|| "Not set".into())}</dd>
-                        <dt>"Date of birth"</dt><dd>{d.client.date_of_birth.clone()}</dd>
-                        <dt>"E-mail"</dt><dd>{d.client.email.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Phone"</dt><dd>{d.client.phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Consent version"</dt><dd>{d.template_version.clone()}</dd>
-                    </dl>
-                </section>
-                <section class="card" aria-labelledby="flags-title">
-                    <h2 id="flags-title">"Contraindication flags"</h2>
-                    {if d.flags.is_empty() {
-                        view! { <p>"None raised by the answers."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="flag-list" id="flags">
-                                {d.flags.iter().map(|f| {
-                                    let class = if f.severity == Severity::Stop { "flag stop" } else { "flag review" };
-                                    view! {
-                                        <li>
-                                            <span class=class>{f.severity.as_str()}</span>" "
-                                            <strong>{f.code.replace('_', " ")}</strong>": "{f.reason.clone()}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
+                <Summary d=d.clone()/>
+                <FlagList flags=d.flags.clone()/>
                 <section class="card" aria-labelledby="review-title">
                     <h2 id="review-title">"Review"</h2>
                     <div class="field">
@@ -257,12 +149,9 @@ fn DetailView() -> impl IntoView {
                             prop:value=move || status_note.get() on:input=move |ev| status_note.set(event_target_value(&ev))></textarea>
                     </div>
                     <div class="actions">
-                        {moves(&d.status).iter().map(|(to, label)| {
-                            let (to, label) = (*to, *label);
-                            view! {
-                                <button type="button" class="button primary" id=format!("to-{to}") disabled=move || busy.get()
-                                    on:click=move |_| change_status(to, label)>{label}</button>
-                            }
+                        {moves.iter().map(|&(to, label)| view! {
+                            <button type="button" class="button primary" id=format!("to-{}", to.as_str()) disabled=move || busy.get()
+                                on:click=move |_| change_status(to, label)>{label}</button>
                         }).collect_view()}
                     </div>
                     <div role="alert" id="action-error">
@@ -304,47 +193,124 @@ fn DetailView() -> impl IntoView {
                         <button type="submit" class="button" id="add-note" disabled=move || busy.get()>"Add note"</button>
                     </form>
                 </section>
-                {d.sections.iter().map(|s| view! {
-                    <section class="card answers">
-                        <h2>{s.title.clone()}</h2>
-                        <dl>
-                            {s.rows.iter().map(|r| view! { <dt>{r.question.clone()}</dt><dd>{r.answer.clone()}</dd> }).collect_view()}
-                        </dl>
-                    </section>
-                }).collect_view()}
-                <section class="card" aria-labelledby="signature-title">
-                    <h2 id="signature-title">"Signature"</h2>
-                    <img class="signature-image" src=d.signature.png_data_url.clone() alt=format!("Signature drawn by {}", d.signature.typed_name) width="300" height="100"/>
-                    <p>{format!("Typed name: {}", d.signature.typed_name)}</p>
-                </section>
-                <section class="card" aria-labelledby="mail-title">
-                    <h2 id="mail-title">"E-mail"</h2>
-                    {if d.mail.is_empty() {
-                        view! { <p>"No e-mail for this submission."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="mail" id="mail">
-                                {d.mail.iter().map(|m| view! {
-                                    <li>
-                                        <strong>{if m.kind == "consent_copy" { "Signed consent".to_string() } else { m.kind.clone() }}</strong>
-                                        {format!(" to {} — {} ({} attempts) · {}", m.to_address, m.status, m.attempts, local_time(&m.created_at))}
-                                        {m.last_error.clone().map(|e| view! { <span class="error">{format!(" Last error: {e}")}</span> })}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
-                <section class="card" aria-labelledby="history-title">
-                    <h2 id="history-title">"History"</h2>
-                    <ol class="history" id="history">
-                        {d.history.iter().map(|h| view! {
-                            <li>{format!("{} · {} · {}{}", local_time(&h.at), h.action.replace('_', " "), h.staff.clone().unwrap_or_else(|| "—".into()), h.detail.clone().map(|x| format!(" · {x}")).unwrap_or_default())}</li>
-                        }).collect_view()}
-                    </ol>
-                    <p class="note">{format!("Reference {}", d.id)}</p>
-                </section>
+                <Answers sections=d.sections.clone() signature=d.signature.clone()/>
+                <MailList mail=d.mail.clone()/>
+                <History history=d.history.clone() id=d.id/>
             }
         })}
+    }
+}
+
+/// Who the client is and where the submission stands.
+#[component]
+fn Summary(d: SubmissionDetail) -> impl IntoView {
+    let dash = || "—".to_string();
+    view! {
+        <section class="card" aria-labelledby="client-name">
+            <h2 id="client-name">{d.client.full_name}</h2>
+            <p>
+                <span class=format!("pill {}", d.status.as_str()) id="status">{d.status.label()}</span>
+                {d.status_changed_by.map(|by| format!(" by {by}"))}
+                {d.status_changed_at.map(|at| format!(" on {}", local_time(&at)))}
+            </p>
+            <dl class="facts">
+                <dt>"Received"</dt><dd>{local_time(&d.received_at)}</dd>
+                <dt>"Appointment"</dt><dd>{d.appointment_date.map(|a| a.to_string()).unwrap_or_else(|| "Not set".into())}</dd>
+                <dt>"Date of birth"</dt><dd>{d.client.date_of_birth.to_string()}</dd>
+                <dt>"E-mail"</dt><dd>{d.client.email.unwrap_or_else(dash)}</dd>
+                <dt>"Phone"</dt><dd>{d.client.phone.unwrap_or_else(dash)}</dd>
+                <dt>"Consent version"</dt><dd>{d.template_version}</dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn FlagList(flags: Vec<Flag>) -> impl IntoView {
+    let list = if flags.is_empty() {
+        view! { <p>"None raised by the answers."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="flag-list" id="flags">
+                {flags.into_iter().map(|f| {
+                    let class = if f.severity == Severity::Stop { "flag stop" } else { "flag review" };
+                    view! {
+                        <li>
+                            <span class=class>{f.severity.as_str()}</span>" "
+                            <strong>{f.code.replace('_', " ")}</strong>": "{f.reason}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="flags-title">
+            <h2 id="flags-title">"Contraindication flags"</h2>
+            {list}
+        </section>
+    }
+}
+
+/// The answers by section, then the signature.
+#[component]
+fn Answers(sections: Vec<AnswerSection>, signature: SignatureView) -> impl IntoView {
+    let signed_by = signature.typed_name;
+    view! {
+        {sections.into_iter().map(|s| view! {
+            <section class="card answers">
+                <h2>{s.title}</h2>
+                <dl>
+                    {s.rows.into_iter().map(|r| view! { <dt>{r.question}</dt><dd>{r.answer}</dd> }).collect_view()}
+                </dl>
+            </section>
+        }).collect_view()}
+        <section class="card" aria-labelledby="signature-title">
+            <h2 id="signature-title">"Signature"</h2>
+            <img class="signature-image" src=signature.png_data_url alt=format!("Signature drawn by {signed_by}") width="300" height="100"/>
+            <p>{format!("Typed name: {signed_by}")}</p>
+        </section>
+    }
+}
+
+#[component]
+fn MailList(mail: Vec<MailEntry>) -> impl IntoView {
+    let list = if mail.is_empty() {
+        view! { <p>"No e-mail for this submission."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="mail" id="mail">
+                {mail.into_iter().map(|m| view! {
+                    <li>
+                        <strong>{m.kind.label()}</strong>
+                        {format!(" to {} — {} ({} attempts) · {}", m.to_address, m.status.as_str(), m.attempts, local_time(&m.created_at))}
+                        {m.last_error.map(|e| view! { <span class="error">{format!(" Last error: {e}")}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="mail-title">
+            <h2 id="mail-title">"E-mail"</h2>
+            {list}
+        </section>
+    }
+}
+
+#[component]
+fn History(history: Vec<HistoryEntry>, id: Uuid) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title">"History"</h2>
+            <ol class="history" id="history">
+                {history.into_iter().map(|h| view! {
+                    <li>{format!("{} · {} · {}{}", local_time(&h.at), h.action.as_str().replace('_', " "), h.staff.unwrap_or_else(|| "—".into()), h.detail.map(|x| format!(" · {x}")).unwrap_or_default())}</li>
+                }).collect_view()}
+            </ol>
+            <p class="note">{format!("Reference {id}")}</p>
+        </section>
     }
 }

@@ -1,28 +1,9 @@
 //! `/staff/invites`: create an appointment invite and follow its progress.
 
 use leptos::prelude::*;
-use serde::Deserialize;
-use serde_json::json;
 
 use super::{call, local_time, me, StaffShell};
-
-#[derive(Clone, Debug, Deserialize)]
-struct Invite {
-    id: String,
-    client_name: String,
-    email: Option<String>,
-    phone: Option<String>,
-    appointment_local: String,
-    expires_at: String,
-    status: String,
-    #[serde(default)]
-    link: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct List {
-    items: Vec<Invite>,
-}
+use crate::domain::api::{Invite, InviteList, NewInvite};
 
 #[component]
 pub fn InvitesPage() -> impl IntoView {
@@ -43,7 +24,7 @@ fn Invites() -> impl IntoView {
     let busy = RwSignal::new(false);
     let reload = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(l) = call::<List>(
+            if let Ok(l) = call::<InviteList>(
                 "GET",
                 "/api/v1/staff/invites",
                 None::<&()>,
@@ -60,13 +41,13 @@ fn Invites() -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         failure.set(None);
-        let body = json!({
-            "client_name": name.get_untracked(),
-            "email": email.get_untracked(),
-            "phone": phone.get_untracked(),
-            "appointment_at": when.get_untracked(),
-            "send_email": send.get_untracked(),
-        });
+        let body = NewInvite {
+            client_name: name.get_untracked(),
+            email: Some(email.get_untracked()),
+            phone: Some(phone.get_untracked()),
+            appointment_at: when.get_untracked(),
+            send_email: send.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
             let result = call::<Invite>(
                 "POST",
@@ -120,7 +101,7 @@ fn Invites() -> impl IntoView {
             <div role="status">
                 {move || created.get().map(|i| view! {
                     <div class="success">
-                        <p>{format!("Invite for {} created ({}).", i.client_name, i.status)}</p>
+                        <p>{format!("Invite for {} created ({}).", i.client_name, i.status.label())}</p>
                         <p>"Personal link (shown only now):"</p>
                         <input class="link" id="invite-link" type="text" readonly aria-label="Personal intake link" value=i.link.unwrap_or_default()/>
                     </div>
@@ -131,9 +112,9 @@ fn Invites() -> impl IntoView {
             <h2>"Recent invites"</h2>
             <ul class="invites" id="invites">
                 {move || items.get().into_iter().map(|i| view! {
-                    <li data-id=i.id.clone()>
+                    <li data-id=i.id.to_string()>
                         <strong>{i.client_name}</strong>
-                        <span class=format!("pill {}", i.status)>{i.status.clone()}</span>
+                        <span class=format!("pill {}", i.status.as_str())>{i.status.label()}</span>
                         <span class="meta">
                             {format!("{} · {} · expires {}", i.appointment_local,
                                 i.email.or(i.phone).unwrap_or_default(), local_time(&i.expires_at))}

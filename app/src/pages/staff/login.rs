@@ -1,10 +1,13 @@
 //! `/staff/login`.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use serde_json::json;
+use serde::de::IgnoredAny;
 
-use crate::browser::{self, SendError};
+use crate::{
+    browser::{self, SendError},
+    domain::api::Credentials,
+    pages::PageTitle,
+};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -19,10 +22,12 @@ pub fn LoginPage() -> impl IntoView {
         }
         busy.set(true);
         failure.set(None);
-        let body = json!({"email": email.get_untracked(), "password": password.get_untracked()});
+        let body = Credentials {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
-            let result =
-                browser::post_json::<_, serde_json::Value>("/api/v1/staff/login", &body).await;
+            let result = browser::post_json::<_, IgnoredAny>("/api/v1/staff/login", &body).await;
             busy.set(false);
             match result {
                 Ok(_) => {
@@ -41,7 +46,7 @@ pub fn LoginPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text="Staff sign-in"/>
+        <PageTitle text="Staff sign-in"/>
         <main class="page login">
             <header class="brand">
                 <img src="/icons/icon-192.png" alt="" width="40" height="40"/>

@@ -9,33 +9,18 @@ pub mod invites;
 pub mod login;
 pub mod queue;
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Serialize};
 
 use crate::{
     browser::{self, SendError},
-    domain::{Flag, Severity},
+    domain::{api::StaffSession, Flag, Severity},
+    pages::PageTitle,
 };
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct User {
-    pub name: String,
-    pub role: String,
-}
-
 /// The signed-in staff member and the session's CSRF token.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Me {
-    pub user: User,
-    pub csrf_token: String,
-}
-
-impl Me {
-    pub fn is_admin(&self) -> bool {
-        self.user.role == "admin"
-    }
-}
+pub type Me = StaffSession;
 
 /// The signed-in staff member (pages below the shell exist only once known).
 pub fn me() -> Me {
@@ -83,6 +68,16 @@ pub async fn call<T: DeserializeOwned>(
     csrf: &str,
 ) -> Result<T, String> {
     let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    call_json(method, url, body, csrf).await
+}
+
+/// [`call`] with the body already written as JSON.
+pub async fn call_json<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    csrf: &str,
+) -> Result<T, String> {
     match browser::staff_call::<T>(method, url, body, csrf).await {
         Ok(v) => Ok(v),
         Err(SendError::SignedOut) => {
@@ -131,7 +126,7 @@ pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
     };
     let children = StoredValue::new(children);
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="staff">
             <header class="staff-bar">
                 <a class="brand" href="/staff">
@@ -180,32 +175,23 @@ pub fn FlagBadges(flags: Vec<Flag>) -> impl IntoView {
         .into_any()
 }
 
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "new" => "New",
-        "in_review" => "In review",
-        "cleared" => "Cleared",
-        "follow_up" => "Follow up",
-        "declined" => "Declined",
-        _ => "Unknown",
-    }
-}
-
-/// A UTC time from the API in the staff member's own time zone.
-pub fn local_time(iso: &str) -> String {
+/// A time from the API in the staff member's own time zone.
+pub fn local_time(t: &DateTime<Utc>) -> String {
     #[cfg(feature = "hydrate")]
     {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso));
-        if !d.get_time().is_nan() {
-            let opts = js_sys::Object::new();
-            for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-                let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
-            }
-            return d
-                .to_locale_string("default", &opts)
-                .as_string()
-                .unwrap_or_else(|| iso.to_string());
+        // Milliseconds, not text: the browser's own calendar does the rest,
+        // and the bundle carries no date formatting of its own.
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+        let opts = js_sys::Object::new();
+        for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+            let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
         }
+        d.to_locale_string("default", &opts)
+            .as_string()
+            .unwrap_or_default()
     }
-    iso.replace('T', " ").chars().take(16).collect()
+    #[cfg(not(feature = "hydrate"))]
+    {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
 }

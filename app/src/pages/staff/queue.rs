@@ -1,26 +1,12 @@
 //! `/staff`: the review queue, newest first, with search and filters.
 
 use leptos::prelude::*;
-use serde::Deserialize;
 
-use super::{call, local_time, me, status_label, urlencode, FlagBadges, StaffShell};
-use crate::domain::Flag;
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct Item {
-    pub id: String,
-    pub client_name: String,
-    pub received_at: String,
-    pub appointment_date: Option<String>,
-    pub status: String,
-    pub flags: Vec<Flag>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct Page {
-    items: Vec<Item>,
-    next: Option<String>,
-}
+use super::{call, local_time, me, urlencode, FlagBadges, StaffShell};
+use crate::domain::{
+    api::{QueueItem, QueuePage},
+    states::ReviewStatus,
+};
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -34,7 +20,7 @@ fn Queue() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let items = RwSignal::new(Vec::<Item>::new());
+    let items = RwSignal::new(Vec::<QueueItem>::new());
     let next = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
@@ -59,7 +45,7 @@ fn Queue() -> impl IntoView {
         let csrf = csrf.clone();
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match call::<Page>("GET", &url, None::<&()>, &csrf).await {
+            match call::<QueuePage>("GET", &url, None::<&()>, &csrf).await {
                 Ok(page) => {
                     problem.set(None);
                     if more {
@@ -98,8 +84,8 @@ fn Queue() -> impl IntoView {
                 <label for="status">"Status"</label>
                 <select id="status" on:change=move |ev| status.set(event_target_value(&ev))>
                     <option value="">"Any"</option>
-                    {["new", "in_review", "cleared", "follow_up", "declined"].into_iter().map(|s| view! {
-                        <option value=s>{status_label(s)}</option>
+                    {ReviewStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str()>{s.label()}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -125,7 +111,7 @@ fn Queue() -> impl IntoView {
                 <li>
                     <a class="queue-item" href=format!("/staff/submissions/{}", i.id)>
                         <span class="name">{i.client_name}</span>
-                        <span class=format!("pill {}", i.status)>{status_label(&i.status)}</span>
+                        <span class=format!("pill {}", i.status.as_str())>{i.status.label()}</span>
                         <span class="meta">
                             {format!("Received {}", local_time(&i.received_at))}
                             {i.appointment_date.map(|d| format!(" · appointment {d}"))}

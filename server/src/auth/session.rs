@@ -5,12 +5,8 @@ use actix_web::{
     cookie::{time::Duration as CookieDuration, Cookie, SameSite},
     HttpRequest,
 };
-use base64::Engine;
 use chrono::{Duration, Utc};
-use rand::RngCore;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel};
-use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 use super::accounts::Role;
 use crate::{
@@ -23,26 +19,8 @@ const MAX_SESSION_HOURS: i64 = 12;
 /// Last activity is written at most this often, not on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
 
-/// The signed-in staff member of a request.
-#[derive(Clone, Debug)]
-pub struct StaffIdentity {
-    pub id: Uuid,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub csrf_token: String,
-    pub session_sha256: String,
-}
-
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn sha256_hex(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+pub use crate::http::routes::StaffIdentity;
+pub use crate::secret::{random_token, sha256_hex};
 
 /// `__Host-` binds the cookie to this exact origin, but browsers accept it
 /// only with `Secure`, so plain-http local use takes the plain name.

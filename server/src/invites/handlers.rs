@@ -4,34 +4,25 @@
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use sea_orm::TransactionTrait;
-use serde::Deserialize;
-use serde_json::json;
-use stipple_app::domain::{email_address, phone_number, FieldErrors};
-
-use crate::{
-    entities::invite as entity,
-    http::{api_error::ApiError, body},
-    mail::NewMail,
-    staff::{
-        audit::{self, Event},
-        invites::{self, NewInvite},
-        routes::{client_ip, Staff},
-    },
-    startup::AppState,
+use stipple_app::domain::{
+    api::{ErrorBody, Invite, InviteList, NewInvite as CreateBody, PublicInvite},
+    email_address, phone_number,
+    states::{AuditAction, MailKind},
+    FieldErrors,
 };
 
-#[derive(Deserialize)]
-struct CreateBody {
-    client_name: String,
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    phone: Option<String>,
-    /// RFC 3339, or a clinic-local `YYYY-MM-DDTHH:MM` as a date-time input sends.
-    appointment_at: String,
-    #[serde(default)]
-    send_email: bool,
-}
+use super::store::{self as invites, NewInvite};
+use crate::{
+    audit::Event,
+    entities::invite as entity,
+    http::{
+        api_error::ApiError,
+        body,
+        routes::{client_ip, Staff},
+    },
+    mail::NewMail,
+    state::AppState,
+};
 
 fn parse_appointment(raw: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
     let raw = raw.trim();
@@ -59,23 +50,32 @@ pub fn public_base(req: &HttpRequest, state: &AppState) -> String {
     })
 }
 
-fn invite_json(i: &entity::Model, tz: chrono_tz::Tz) -> serde_json::Value {
-    let now = Utc::now();
-    json!({
-        "id": i.id,
-        "client_name": i.client_name,
-        "email": i.client_email,
-        "phone": i.client_phone,
-        "appointment_at": i.appointment_at,
-        "appointment_local": i.appointment_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
-        "expires_at": i.expires_at,
-        "created_at": i.created_at,
-        "status": invites::status(i, now),
-        "submission_id": i.submission_id,
-    })
+fn invite(i: &entity::Model, tz: chrono_tz::Tz) -> Invite {
+    Invite {
+        id: i.id,
+        client_name: i.client_name.clone(),
+        email: i.client_email.clone(),
+        phone: i.client_phone.clone(),
+        appointment_at: i.appointment_at,
+        appointment_local: i
+            .appointment_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        expires_at: i.expires_at,
+        created_at: i.created_at,
+        status: invites::status(i, Utc::now()),
+        submission_id: i.submission_id,
+        link: None,
+    }
 }
 
 /// `POST /api/v1/staff/invites`.
+#[utoipa::path(post, path = "/api/v1/staff/invites", tag = "staff", request_body = CreateBody,
+    responses(
+        (status = 201, description = "The invite with its one-time `link`.", body = Invite),
+        (status = 422, description = "Fields to correct.", body = ErrorBody),
+    ))]
 pub async fn create(
     req: HttpRequest,
     payload: web::Payload,
@@ -145,10 +145,14 @@ pub async fn create(
     )
     .await?;
     let link = format!("{base}/intake/{token}");
-    Event::new(audit::INVITE_CREATED, Some(staff.0.id), Some(ip.clone()))
-        .invite(row.id)
-        .record(&txn)
-        .await?;
+    Event::new(
+        AuditAction::InviteCreated,
+        Some(staff.0.id),
+        Some(ip.clone()),
+    )
+    .invite(row.id)
+    .record(&txn)
+    .await?;
     let mut row = row;
     if b.send_email {
         let when = appointment_at
@@ -157,7 +161,7 @@ pub async fn create(
         let clinic = state.templates.current().clinic_name.clone();
         NewMail {
             submission_id: None,
-            kind: "invite",
+            kind: MailKind::Invite,
             to_address: email.clone().expect("checked above"),
             to_name: name.clone(),
             subject: format!("Your appointment at {clinic}: please fill in the intake"),
@@ -174,7 +178,7 @@ pub async fn create(
         .await?;
         invites::mark_emailed(&txn, row.id).await?;
         row.emailed_at = Some(Utc::now());
-        Event::new(audit::INVITE_EMAILED, Some(staff.0.id), Some(ip))
+        Event::new(AuditAction::InviteEmailed, Some(staff.0.id), Some(ip))
             .invite(row.id)
             .record(&txn)
             .await?;
@@ -183,28 +187,38 @@ pub async fn create(
     if b.send_email {
         state.mail.wake();
     }
-    let mut answer = invite_json(&row, tz);
-    answer["link"] = json!(link);
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(answer))
+        .json(Invite {
+            link: Some(link),
+            ..invite(&row, tz)
+        }))
 }
 
 /// `GET /api/v1/staff/invites`: the most recent invites and how far each got.
+#[utoipa::path(get, path = "/api/v1/staff/invites", tag = "staff",
+    responses((status = 200, description = "The 200 newest invites.", body = InviteList)))]
 pub async fn list(_staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let tz = state.settings.timezone;
-    let items: Vec<_> = invites::recent(&state.db, 200)
+    let items = invites::recent(&state.db, 200)
         .await?
         .iter()
-        .map(|i| invite_json(i, tz))
+        .map(|i| invite(i, tz))
         .collect();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(json!({"items": items})))
+        .json(InviteList { items }))
 }
 
 /// `GET /api/v1/invites/{token}` (public): what the intake is pre-filled
 /// with. Unknown links 404; used or expired ones 410 with the reason.
+#[utoipa::path(get, path = "/api/v1/invites/{token}", tag = "intake",
+    params(("token" = String, Path, description = "The private token of the invite link.")),
+    responses(
+        (status = 200, description = "What the invite fills in; the invite counts as opened.", body = PublicInvite),
+        (status = 404, description = "No such invite.", body = ErrorBody),
+        (status = 410, description = "Used or expired, with the reason.", body = ErrorBody),
+    ))]
 pub async fn open(
     path: web::Path<String>,
     state: web::Data<AppState>,
@@ -222,12 +236,12 @@ pub async fn open(
     let local = invite.appointment_at.with_timezone(&tz);
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(json!({
-            "client_name": invite.client_name,
-            "email": invite.client_email,
-            "phone": invite.client_phone,
-            "appointment_at": invite.appointment_at,
-            "appointment_date": local.date_naive(),
-            "appointment_local": local.format("%A %-d %B %Y, %H:%M").to_string(),
-        })))
+        .json(PublicInvite {
+            client_name: invite.client_name,
+            email: invite.client_email,
+            phone: invite.client_phone,
+            appointment_at: invite.appointment_at,
+            appointment_date: local.date_naive(),
+            appointment_local: local.format("%A %-d %B %Y, %H:%M").to_string(),
+        }))
 }

@@ -1,40 +1,53 @@
 //! Sign-in, sign-out and "who am I".
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-
-use crate::{
-    http::{api_error::ApiError, body},
-    staff::{
-        accounts::{self, Role},
-        audit::{self, Event},
-        password,
-        routes::{client_ip, Staff},
-        session::{self, StaffIdentity},
-        throttle,
-    },
-    startup::AppState,
+use stipple_app::domain::{
+    api::{Credentials, ErrorBody, StaffSession, StaffUser},
+    states::AuditAction,
 };
 
-#[derive(Deserialize)]
-struct Credentials {
-    email: String,
-    password: String,
-}
+use super::{
+    accounts::{self, Role},
+    password,
+    session::{self, StaffIdentity},
+    throttle,
+};
+use crate::{
+    audit::Event,
+    http::{
+        api_error::ApiError,
+        body,
+        routes::{client_ip, Staff},
+    },
+    state::AppState,
+};
 
 /// Sign-in bodies are small: anything larger is not a sign-in.
 const MAX_LOGIN_BYTES: usize = 16 * 1024;
 
-fn user_json(id: uuid::Uuid, email: &str, name: &str, role: Role, csrf: &str) -> serde_json::Value {
-    json!({
-        "user": {"id": id, "email": email, "name": name, "role": role},
-        "role": role,
-        "csrf_token": csrf,
-    })
+fn session_answer(id: uuid::Uuid, email: &str, name: &str, role: Role, csrf: &str) -> StaffSession {
+    StaffSession {
+        user: StaffUser {
+            id,
+            email: email.to_string(),
+            name: name.to_string(),
+            role,
+        },
+        role,
+        csrf_token: csrf.to_string(),
+    }
 }
 
 /// `POST /api/v1/staff/login`.
+#[utoipa::path(post, path = "/api/v1/staff/login", tag = "staff", request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in: the session cookie is set.", body = StaffSession,
+            headers(("Set-Cookie" = String, description = "The session cookie."))),
+        (status = 401, description = "Wrong e-mail or password (the same answer for both).", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins; see `Retry-After`.", body = ErrorBody,
+            headers(("Retry-After" = u64))),
+        (status = 500, description = "Something failed on the server.", body = ErrorBody),
+    ))]
 pub async fn login(
     req: HttpRequest,
     payload: web::Payload,
@@ -62,7 +75,7 @@ pub async fn login(
         (true, Some(user)) => user,
         (_, user) => {
             // The attempt's row stays: it is the failure.
-            Event::new(audit::LOGIN_FAILED, user.map(|u| u.id), Some(ip))
+            Event::new(AuditAction::LoginFailed, user.map(|u| u.id), Some(ip))
                 .detail(email.chars().take(254).collect::<String>())
                 .record(&state.db)
                 .await?;
@@ -77,16 +90,25 @@ pub async fn login(
         session::end(&state.db, &old.session_sha256).await?;
     }
     let (token, csrf) = session::start(&state.db, &user, Some(ip.clone())).await?;
-    Event::new(audit::LOGIN, Some(user.id), Some(ip))
+    Event::new(AuditAction::Login, Some(user.id), Some(ip))
         .record(&state.db)
         .await?;
     Ok(HttpResponse::Ok()
         .cookie(session::cookie(&state.settings, &token))
         .insert_header(("cache-control", "no-store"))
-        .json(user_json(user.id, &user.email, &user.name, role, &csrf)))
+        .json(session_answer(
+            user.id,
+            &user.email,
+            &user.name,
+            role,
+            &csrf,
+        )))
 }
 
 /// `POST /api/v1/staff/logout`: ends the session on the server too.
+#[utoipa::path(post, path = "/api/v1/staff/logout", tag = "staff",
+    responses((status = 204, description = "Signed out; the session ends on the server.",
+        headers(("Set-Cookie" = String, description = "Removes the cookie.")))))]
 pub async fn logout(
     req: HttpRequest,
     staff: Staff,
@@ -94,7 +116,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, ApiError> {
     let Staff(who) = staff;
     session::end(&state.db, &who.session_sha256).await?;
-    Event::new(audit::LOGOUT, Some(who.id), Some(client_ip(&req)))
+    Event::new(AuditAction::Logout, Some(who.id), Some(client_ip(&req)))
         .record(&state.db)
         .await?;
     Ok(HttpResponse::NoContent()
@@ -103,6 +125,8 @@ pub async fn logout(
 }
 
 /// `GET /api/v1/staff/me`.
+#[utoipa::path(get, path = "/api/v1/staff/me", tag = "staff",
+    responses((status = 200, description = "Who is signed in.", body = StaffSession)))]
 pub async fn me(staff: Staff) -> HttpResponse {
     let Staff(StaffIdentity {
         id,
@@ -114,5 +138,5 @@ pub async fn me(staff: Staff) -> HttpResponse {
     }) = staff;
     HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))
-        .json(user_json(id, &email, &name, role, &csrf_token))
+        .json(session_answer(id, &email, &name, role, &csrf_token))
 }

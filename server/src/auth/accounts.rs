@@ -2,36 +2,13 @@
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::password::NewPassword;
 use crate::entities::staff_user as entity;
 
 /// What a staff member may do. `Admin` includes everything `Staff` may.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Staff,
-    Admin,
-}
-
-impl Role {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "staff" => Some(Role::Staff),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::Admin => "admin",
-        }
-    }
-}
+pub use stipple_app::domain::states::Role;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -88,16 +65,4 @@ pub async fn find_by_email(
         .filter(entity::Column::Email.eq(normalise_email(email)))
         .one(db)
         .await
-}
-
-/// Every account's name by id, for showing who did what.
-pub async fn names(
-    db: &DatabaseConnection,
-) -> Result<std::collections::HashMap<Uuid, String>, sea_orm::DbErr> {
-    Ok(entity::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
 }

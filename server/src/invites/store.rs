@@ -9,8 +9,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::session::{random_token, sha256_hex};
-use crate::entities::invite as entity;
+use stipple_app::domain::states::InviteStatus;
+
+use crate::{
+    entities::invite as entity,
+    secret::{random_token, sha256_hex},
+};
 
 /// A checked request for an invite.
 pub struct NewInvite {
@@ -49,17 +53,17 @@ pub async fn create(
 }
 
 /// created, emailed, opened, submitted or expired: the furthest it got.
-pub fn status(i: &entity::Model, now: DateTime<Utc>) -> &'static str {
+pub fn status(i: &entity::Model, now: DateTime<Utc>) -> InviteStatus {
     if i.submitted_at.is_some() {
-        "submitted"
+        InviteStatus::Submitted
     } else if now >= i.expires_at {
-        "expired"
+        InviteStatus::Expired
     } else if i.opened_at.is_some() {
-        "opened"
+        InviteStatus::Opened
     } else if i.emailed_at.is_some() {
-        "emailed"
+        InviteStatus::Emailed
     } else {
-        "created"
+        InviteStatus::Created
     }
 }
 

@@ -4,28 +4,44 @@ use actix_web::{http::header, web, HttpResponse};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::{
-    entities::audit_log as entity,
-    http::api_error::ApiError,
-    staff::{accounts, audit::ACTIONS, routes::Admin},
-    startup::AppState,
+use stipple_app::domain::{
+    api::{AuditEntry, AuditPage, ErrorBody},
+    states::AuditAction,
 };
 
-#[derive(Deserialize)]
+use crate::{
+    entities::{audit_log as entity, staff_user},
+    http::{api_error::ApiError, routes::Admin},
+    state::AppState,
+};
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    #[param(value_type = Option<AuditAction>)]
     action: Option<String>,
     staff_id: Option<Uuid>,
     submission_id: Option<Uuid>,
+    /// On or after this day (UTC).
+    #[param(value_type = Option<String>)]
     from: Option<NaiveDate>,
+    /// On or before this day (UTC).
+    #[param(value_type = Option<String>)]
     to: Option<NaiveDate>,
     /// Entries older than this id (the `next` of the previous page).
     before: Option<i64>,
+    /// 1 to 500, default 100.
     limit: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/staff/audit", tag = "staff",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "The audit log, newest first.", body = AuditPage),
+        (status = 400, description = "A query parameter is not valid.", body = ErrorBody),
+    ))]
 pub async fn list(
     query: web::Query<AuditQuery>,
     _admin: Admin,
@@ -33,13 +49,14 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let mut cond = Condition::all();
     if let Some(a) = query.action.as_deref().filter(|a| !a.is_empty()) {
-        if !ACTIONS.contains(&a) {
+        let Some(action) = AuditAction::parse(a) else {
+            let names: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
             return Err(ApiError::BadRequest(format!(
                 "`action` must be one of {}",
-                ACTIONS.join(", ")
+                names.join(", ")
             )));
-        }
-        cond = cond.add(entity::Column::Action.eq(a));
+        };
+        cond = cond.add(entity::Column::Action.eq(action.as_str()));
     }
     if let Some(s) = query.staff_id {
         cond = cond.add(entity::Column::StaffId.eq(s));
@@ -64,22 +81,27 @@ pub async fn list(
         .limit(limit)
         .all(&state.db)
         .await?;
-    let names = accounts::names(&state.db).await?;
+    let names = staff_user::names(&state.db).await?;
     let next = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|r| r.id))
         .flatten();
-    let items: Vec<_> = rows
+    let items = rows
         .into_iter()
         .map(|r| {
-            json!({
-                "id": r.id, "at": r.at, "action": r.action, "staff_id": r.staff_id,
-                "staff": r.staff_id.and_then(|s| names.get(&s).cloned()),
-                "submission_id": r.submission_id, "invite_id": r.invite_id,
-                "ip": r.ip, "detail": r.detail,
+            Ok(AuditEntry {
+                action: r.audit_action()?,
+                id: r.id,
+                at: r.at,
+                staff_id: r.staff_id,
+                staff: r.staff_id.and_then(|s| names.get(&s).cloned()),
+                submission_id: r.submission_id,
+                invite_id: r.invite_id,
+                ip: r.ip,
+                detail: r.detail,
             })
         })
-        .collect();
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(json!({"items": items, "next": next})))
+        .json(AuditPage { items, next }))
 }

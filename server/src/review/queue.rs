@@ -9,31 +9,27 @@ use sea_orm::{
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
-use stipple_app::domain::{flags, Flag};
+use stipple_app::domain::{
+    flags,
+    states::{AuditAction, MailKind, ReviewStatus},
+    Flag,
+};
 use uuid::Uuid;
 
-use super::audit::{self, Event};
-use crate::entities::{invite, submission as entity, submission_note as note};
-
-pub const STATUSES: &[&str] = &["new", "in_review", "cleared", "follow_up", "declined"];
-
-/// Which status may follow which: a submission is taken into review, then
-/// cleared, sent for follow-up or declined; a decision can be reopened.
-pub fn may_move(from: &str, to: &str) -> bool {
-    matches!(
-        (from, to),
-        ("new", "in_review")
-            | ("in_review", "cleared" | "follow_up" | "declined")
-            | ("follow_up", "in_review" | "cleared" | "declined")
-            | ("cleared" | "declined", "in_review")
-    )
-}
+use crate::{
+    audit::Event,
+    entities::{
+        invite,
+        submission::{self as entity, search_text},
+        submission_note as note,
+    },
+};
 
 /// What the queue can be narrowed to.
 #[derive(Debug, Default)]
 pub struct Filter {
     pub q: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ReviewStatus>,
     /// Received on or after this clinic-calendar day.
     pub from: Option<NaiveDate>,
     /// Received on or before this clinic-calendar day.
@@ -91,22 +87,6 @@ impl ListRow {
     }
 }
 
-/// What the search column holds for a client: lower-cased name and e-mail,
-/// and the phone number's digits.
-pub fn search_text(name: &str, email: Option<&str>, phone: Option<&str>) -> String {
-    let digits: String = phone
-        .unwrap_or("")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    format!(
-        "{} {} {}",
-        name.trim().to_lowercase(),
-        email.unwrap_or("").trim().to_lowercase(),
-        digits
-    )
-}
-
 /// A search as a LIKE pattern: phone-like queries match on digits only.
 fn search_pattern(q: &str) -> Option<String> {
     let q = q.trim();
@@ -135,7 +115,7 @@ fn condition(filter: &Filter, tz: chrono_tz::Tz) -> Condition {
             .add(Expr::col(entity::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
     }
     if let Some(status) = &filter.status {
-        cond = cond.add(entity::Column::Status.eq(status.clone()));
+        cond = cond.add(entity::Column::Status.eq(status.as_str()));
     }
     let start_of = |day: NaiveDate| {
         tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
@@ -244,7 +224,7 @@ pub enum StatusChange {
     Done(Box<entity::Model>),
     NotFound,
     /// The move is not allowed from the current status.
-    NotAllowed(String),
+    NotAllowed(ReviewStatus),
     /// Clearing over a `stop` flag needs a note saying why.
     NoteRequired,
 }
@@ -254,33 +234,37 @@ pub enum StatusChange {
 pub async fn change_status(
     db: &DatabaseConnection,
     id: Uuid,
-    to: &str,
+    to: ReviewStatus,
     note_text: Option<&str>,
     staff_id: Uuid,
     ip: String,
 ) -> Result<StatusChange, DbErr> {
-    let txn = db.begin().await?;
-    let Some(row) = entity::Entity::find_by_id(id).one(&txn).await? else {
+    // Read before the transaction: on SQLite a transaction that reads and
+    // then writes cannot wait for another writer (it fails at once as
+    // busy), while one that starts by writing waits its turn. The update
+    // below only applies if the status is still the one read here.
+    let Some(row) = entity::Entity::find_by_id(id).one(db).await? else {
         return Ok(StatusChange::NotFound);
     };
-    if !may_move(&row.status, to) {
-        return Ok(StatusChange::NotAllowed(row.status));
+    let from = row.review_status()?;
+    if !from.may_move(to) {
+        return Ok(StatusChange::NotAllowed(from));
     }
     let stop_flag = stored_flags(&row)
         .iter()
         .any(|f| f.severity == stipple_app::domain::Severity::Stop);
-    if to == "cleared" && stop_flag && note_text.is_none() {
+    if to == ReviewStatus::Cleared && stop_flag && note_text.is_none() {
         return Ok(StatusChange::NoteRequired);
     }
     let now = Utc::now();
-    let from = row.status.clone();
+    let txn = db.begin().await?;
     // Only if nobody changed it meanwhile: the status seen is the one replaced.
     let updated = entity::Entity::update_many()
-        .col_expr(entity::Column::Status, Expr::value(to))
+        .col_expr(entity::Column::Status, Expr::value(to.as_str()))
         .col_expr(entity::Column::StatusChangedAt, Expr::value(now))
         .col_expr(entity::Column::StatusChangedBy, Expr::value(staff_id))
         .filter(entity::Column::Id.eq(id))
-        .filter(entity::Column::Status.eq(from.clone()))
+        .filter(entity::Column::Status.eq(from.as_str()))
         .exec(&txn)
         .await?;
     if updated.rows_affected != 1 {
@@ -289,9 +273,9 @@ pub async fn change_status(
     if let Some(text) = note_text {
         add_note(&txn, id, staff_id, text).await?;
     }
-    Event::new(audit::STATUS_CHANGED, Some(staff_id), Some(ip))
+    Event::new(AuditAction::StatusChanged, Some(staff_id), Some(ip))
         .submission(id)
-        .detail(format!("{from} → {to}"))
+        .detail(format!("{} → {}", from.as_str(), to.as_str()))
         .record(&txn)
         .await?;
     let row = entity::Entity::find_by_id(id)
@@ -349,7 +333,7 @@ pub async fn erase(
     for i in invites {
         if let Some(address) = &i.client_email {
             crate::entities::mail_message::Entity::delete_many()
-                .filter(crate::entities::mail_message::Column::Kind.eq("invite"))
+                .filter(crate::entities::mail_message::Column::Kind.eq(MailKind::Invite.as_str()))
                 .filter(crate::entities::mail_message::Column::ToAddress.eq(address.clone()))
                 .exec(&txn)
                 .await?;
@@ -369,7 +353,7 @@ pub async fn erase(
             .await?;
     }
     entity::Entity::delete_by_id(id).exec(&txn).await?;
-    Event::new(audit::SUBMISSION_DELETED, Some(staff_id), Some(ip))
+    Event::new(AuditAction::SubmissionDeleted, Some(staff_id), Some(ip))
         .submission(id)
         .detail(format!(
             "received {}; sha256 {}",
@@ -435,15 +419,5 @@ mod tests {
             search_text("Đặng Thị", Some("A@B.example"), Some("+44 (0) 7700")),
             "đặng thị a@b.example 4407700"
         );
-    }
-
-    #[test]
-    fn statuses_move_forward_and_can_reopen() {
-        assert!(may_move("new", "in_review"));
-        assert!(!may_move("new", "cleared"));
-        assert!(may_move("in_review", "cleared"));
-        assert!(may_move("cleared", "in_review"));
-        assert!(!may_move("cleared", "declined"));
-        assert!(!may_move("in_review", "new"));
     }
 }

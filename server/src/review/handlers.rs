@@ -6,38 +6,51 @@ use base64::Engine;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
-use serde_json::json;
-use stipple_app::domain::{answers::answer_sections, ConsentTemplate, FieldErrors, Submission};
+use stipple_app::domain::{
+    answers::answer_sections,
+    api::{
+        AnswerRow, AnswerSection, BookedAppointment, DetailClient, ErrorBody, HistoryEntry,
+        MailEntry, MailQueued, NewNote, Note, QueueItem, QueuePage, SignatureView,
+        StatusChange as StatusBody, StatusChanged, SubmissionDetail,
+    },
+    states::{AuditAction, MailStatus, ReviewStatus},
+    ConsentTemplate, FieldErrors, Submission,
+};
 use uuid::Uuid;
 
+use super::queue::{self, Cursor, Filter, ListRow, StatusChange};
 use crate::{
-    entities::{audit_log, invite, mail_message},
-    http::{api_error::ApiError, body},
-    intake::{
-        handlers::{pdf_response, wants_download},
-        service,
-    },
-    mail,
-    staff::{
-        accounts,
-        audit::{self, Event},
-        queue::{self, Cursor, Filter, StatusChange, STATUSES},
+    audit::Event,
+    entities::{audit_log, invite, mail_message, staff_user},
+    http::{
+        api_error::ApiError,
+        body,
+        pdf::{pdf_response, wants_download, PdfFile},
         routes::{client_ip, Admin, Staff},
     },
-    startup::AppState,
+    intake::service,
+    mail,
+    state::AppState,
 };
 
 const DEFAULT_PAGE: u64 = 50;
 const MAX_PAGE: u64 = 200;
 const MAX_NOTE_CHARS: usize = 4000;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Name, e-mail or phone digits (at most 200 characters).
     q: Option<String>,
+    #[param(value_type = Option<ReviewStatus>)]
     status: Option<String>,
+    /// Received on or after this clinic-calendar day (`YYYY-MM-DD`).
     from: Option<String>,
+    /// Received on or before this clinic-calendar day (`YYYY-MM-DD`).
     to: Option<String>,
+    /// The `next` of the previous page (not used by the export).
     after: Option<String>,
+    /// 1 to 200, default 50 (not used by the export).
     limit: Option<u64>,
 }
 
@@ -52,13 +65,9 @@ fn parse_filter(q: &ListQuery) -> Result<Filter, ApiError> {
     };
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) if STATUSES.contains(&s) => Some(s.to_string()),
-        Some(_) => {
-            return Err(ApiError::BadRequest(format!(
-                "`status` must be one of {}",
-                STATUSES.join(", ")
-            )))
-        }
+        Some(s) => Some(ReviewStatus::parse(s).ok_or_else(|| {
+            ApiError::BadRequest(format!("`status` must be one of {}", status_names()))
+        })?),
     };
     let q_text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if q_text.is_some_and(|s| s.chars().count() > 200) {
@@ -72,11 +81,37 @@ fn parse_filter(q: &ListQuery) -> Result<Filter, ApiError> {
     })
 }
 
+fn status_names() -> String {
+    let names: Vec<&str> = ReviewStatus::ALL.iter().map(|s| s.as_str()).collect();
+    names.join(", ")
+}
+
+fn queue_item(r: &ListRow) -> Result<QueueItem, ApiError> {
+    Ok(QueueItem {
+        id: r.id,
+        client_name: r.client_name.clone(),
+        client_email: r.client_email.clone(),
+        client_phone: r.client_phone.clone(),
+        received_at: r.received_at,
+        appointment_date: r.appointment_date,
+        status: ReviewStatus::parse(&r.status).ok_or_else(|| {
+            ApiError::Unexpected(anyhow::anyhow!("unknown review status `{}`", r.status))
+        })?,
+        flags: r.flags(),
+    })
+}
+
 fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }
 
 /// `GET /api/v1/staff/submissions`.
+#[utoipa::path(get, path = "/api/v1/staff/submissions", tag = "staff",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of the queue, newest first.", body = QueuePage),
+        (status = 400, description = "A query parameter is not valid.", body = ErrorBody),
+    ))]
 pub async fn list(
     query: web::Query<ListQuery>,
     _staff: Staff,
@@ -92,27 +127,22 @@ pub async fn list(
     let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
     let (rows, next) =
         queue::page(&state.db, state.settings.timezone, &filter, after, limit).await?;
-    let items: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "client_name": r.client_name,
-                "client_email": r.client_email,
-                "client_phone": r.client_phone,
-                "received_at": r.received_at,
-                "appointment_date": r.appointment_date,
-                "status": r.status,
-                "flags": r.flags(),
-            })
-        })
-        .collect();
+    let items = rows.iter().map(queue_item).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(json!({"items": items, "next": next.map(|c| c.encode())})))
+        .json(QueuePage {
+            items,
+            next: next.map(|c| c.encode()),
+        }))
 }
 
 /// `GET /api/v1/staff/submissions/{id}`: everything staff need to review.
+#[utoipa::path(get, path = "/api/v1/staff/submissions/{id}", tag = "staff",
+    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")),
+    responses(
+        (status = 200, description = "Everything about one submission (the view is audited).", body = SubmissionDetail),
+        (status = 404, description = "No such submission.", body = ErrorBody),
+    ))]
 pub async fn detail(
     req: HttpRequest,
     path: web::Path<String>,
@@ -122,18 +152,20 @@ pub async fn detail(
     let id = parse_id(&path)?;
     let db = &state.db;
     let row = service::find(db, id).await?.ok_or(ApiError::NotFound)?;
-    let names = accounts::names(db).await?;
+    let names = staff_user::names(db).await?;
     let name_of = |id: Option<Uuid>| id.and_then(|i| names.get(&i).cloned());
     let flags = queue::stored_flags(&row);
-    let sections: Vec<_> = serde_json::from_value::<Submission>(row.answers.clone())
+    let sections = serde_json::from_value::<Submission>(row.answers.clone())
         .map(|s| {
             answer_sections(&s)
                 .into_iter()
-                .map(|sec| {
-                    json!({
-                        "title": sec.title,
-                        "rows": sec.rows.into_iter().map(|(q, a)| json!({"question": q, "answer": a})).collect::<Vec<_>>(),
-                    })
+                .map(|sec| AnswerSection {
+                    title: sec.title.to_string(),
+                    rows: sec
+                        .rows
+                        .into_iter()
+                        .map(|(question, answer)| AnswerRow { question, answer })
+                        .collect(),
                 })
                 .collect()
         })
@@ -141,48 +173,66 @@ pub async fn detail(
     let typed_name = row
         .answers
         .pointer("/signature/typed_name")
-        .cloned()
-        .unwrap_or_default();
-    let notes: Vec<_> = queue::notes(db, id)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let notes = queue::notes(db, id)
         .await?
         .into_iter()
-        .map(|n| {
-            json!({"id": n.id, "author": name_of(Some(n.author_id)), "text": n.text, "created_at": n.created_at})
+        .map(|n| Note {
+            id: n.id,
+            author: name_of(Some(n.author_id)),
+            text: n.text,
+            created_at: n.created_at,
         })
         .collect();
-    let mail: Vec<_> = mail_message::Entity::find()
+    let mail = mail_message::Entity::find()
         .filter(mail_message::Column::SubmissionId.eq(id))
         .order_by_asc(mail_message::Column::CreatedAt)
         .all(db)
         .await?
         .into_iter()
         .map(|m| {
-            json!({
-                "id": m.id, "kind": m.kind, "to_address": m.to_address, "status": m.status,
-                "attempts": m.attempts, "last_error": m.last_error,
-                "created_at": m.created_at, "sent_at": m.sent_at,
+            let (kind, status) = m.kind_and_status()?;
+            Ok(MailEntry {
+                id: m.id,
+                kind,
+                to_address: m.to_address,
+                status,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                created_at: m.created_at,
+                sent_at: m.sent_at,
             })
         })
-        .collect();
-    let history: Vec<_> = audit_log::Entity::find()
+        .collect::<Result<_, sea_orm::DbErr>>()?;
+    let history = audit_log::Entity::find()
         .filter(audit_log::Column::SubmissionId.eq(id))
         .order_by_asc(audit_log::Column::Id)
         .all(db)
         .await?
         .into_iter()
         .map(|a| {
-            json!({"at": a.at, "action": a.action, "staff": name_of(a.staff_id), "detail": a.detail})
+            Ok(HistoryEntry {
+                action: a.audit_action()?,
+                at: a.at,
+                staff: name_of(a.staff_id),
+                detail: a.detail,
+            })
         })
-        .collect();
+        .collect::<Result<_, sea_orm::DbErr>>()?;
     let appointment = match row.invite_id {
         Some(invite_id) => invite::Entity::find_by_id(invite_id)
             .one(db)
             .await?
-            .map(|i| json!({"invite_id": i.id, "appointment_at": i.appointment_at})),
+            .map(|i| BookedAppointment {
+                invite_id: i.id,
+                appointment_at: i.appointment_at,
+            }),
         None => None,
     };
     Event::new(
-        audit::SUBMISSION_VIEWED,
+        AuditAction::SubmissionViewed,
         Some(staff.0.id),
         Some(client_ip(&req)),
     )
@@ -192,35 +242,32 @@ pub async fn detail(
     let png = base64::engine::general_purpose::STANDARD.encode(&row.signature_png);
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(json!({
-            "id": row.id,
-            "status": row.status,
-            "status_changed_at": row.status_changed_at,
-            "status_changed_by": name_of(row.status_changed_by),
-            "received_at": row.received_at,
-            "client": {
-                "full_name": row.client_name,
-                "email": row.client_email,
-                "phone": row.client_phone,
-                "date_of_birth": row.date_of_birth,
+        .json(SubmissionDetail {
+            id: row.id,
+            status: row.review_status()?,
+            status_changed_at: row.status_changed_at,
+            status_changed_by: name_of(row.status_changed_by),
+            received_at: row.received_at,
+            client: DetailClient {
+                full_name: row.client_name,
+                email: row.client_email,
+                phone: row.client_phone,
+                date_of_birth: row.date_of_birth,
             },
-            "appointment_date": row.appointment_date,
-            "appointment": appointment,
-            "template_version": row.template_version,
-            "canonical_sha256": row.canonical_sha256,
-            "flags": flags,
-            "sections": sections,
-            "signature": {"typed_name": typed_name, "png_data_url": format!("data:image/png;base64,{png}")},
-            "notes": notes,
-            "mail": mail,
-            "history": history,
-        })))
-}
-
-#[derive(Deserialize)]
-struct StatusBody {
-    status: String,
-    note: Option<String>,
+            appointment_date: row.appointment_date,
+            appointment,
+            template_version: row.template_version,
+            canonical_sha256: row.canonical_sha256,
+            flags,
+            sections,
+            signature: SignatureView {
+                typed_name,
+                png_data_url: format!("data:image/png;base64,{png}"),
+            },
+            notes,
+            mail,
+            history,
+        }))
 }
 
 /// A note's text, checked: one to 4000 characters, no control characters
@@ -254,6 +301,14 @@ async fn json_body<T: serde::de::DeserializeOwned>(
 }
 
 /// `POST /api/v1/staff/submissions/{id}/status` with `{"status", "note"?}`.
+#[utoipa::path(post, path = "/api/v1/staff/submissions/{id}/status", tag = "staff",
+    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")), request_body = StatusBody,
+    responses(
+        (status = 200, description = "Moved.", body = StatusChanged),
+        (status = 404, description = "No such submission.", body = ErrorBody),
+        (status = 409, description = "Not a move allowed from the current status.", body = ErrorBody),
+        (status = 422, description = "Unknown status, a note that breaks a rule, or a stop flag cleared without a note.", body = ErrorBody),
+    ))]
 pub async fn set_status(
     req: HttpRequest,
     path: web::Path<String>,
@@ -269,32 +324,33 @@ pub async fn set_status(
         r#"{"status": "cleared", "note": "…"}"#,
     )
     .await?;
-    if !STATUSES.contains(&body.status.as_str()) {
+    let Some(to) = ReviewStatus::parse(&body.status) else {
         let mut e = FieldErrors::default();
-        e.add("status", format!("Choose one of {}", STATUSES.join(", ")));
+        e.add("status", format!("Choose one of {}", status_names()));
         return Err(ApiError::Invalid(e));
-    }
+    };
     let note = note_text(body.note.as_deref(), "note")?;
     match queue::change_status(
         &state.db,
         id,
-        &body.status,
+        to,
         note.as_deref(),
         staff.0.id,
         client_ip(&req),
     )
     .await?
     {
-        StatusChange::Done(row) => Ok(HttpResponse::Ok().json(json!({
-            "id": row.id,
-            "status": row.status,
-            "status_changed_at": row.status_changed_at,
-            "status_changed_by": staff.0.name,
-        }))),
+        StatusChange::Done(row) => Ok(HttpResponse::Ok().json(StatusChanged {
+            id: row.id,
+            status: row.review_status()?,
+            status_changed_at: row.status_changed_at,
+            status_changed_by: staff.0.name,
+        })),
         StatusChange::NotFound => Err(ApiError::NotFound),
         StatusChange::NotAllowed(from) => Err(ApiError::ConflictMessage(format!(
-            "A submission that is `{from}` cannot become `{}`",
-            body.status
+            "A submission that is `{}` cannot become `{}`",
+            from.as_str(),
+            to.as_str()
         ))),
         StatusChange::NoteRequired => {
             let mut e = FieldErrors::default();
@@ -307,12 +363,14 @@ pub async fn set_status(
     }
 }
 
-#[derive(Deserialize)]
-struct NoteBody {
-    text: String,
-}
-
 /// `POST /api/v1/staff/submissions/{id}/notes` with `{"text"}`: append-only.
+#[utoipa::path(post, path = "/api/v1/staff/submissions/{id}/notes", tag = "staff",
+    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")), request_body = NewNote,
+    responses(
+        (status = 201, description = "Added (notes are append-only).", body = Note),
+        (status = 404, description = "No such submission.", body = ErrorBody),
+        (status = 422, description = "Empty, too long or with control characters.", body = ErrorBody),
+    ))]
 pub async fn add_note(
     req: HttpRequest,
     path: web::Path<String>,
@@ -321,7 +379,7 @@ pub async fn add_note(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let body: NoteBody = json_body(&req, payload, &state, r#"{"text": "…"}"#).await?;
+    let body: NewNote = json_body(&req, payload, &state, r#"{"text": "…"}"#).await?;
     let Some(text) = note_text(Some(&body.text), "text")? else {
         let mut e = FieldErrors::default();
         e.add("text", "Write the note first");
@@ -331,16 +389,30 @@ pub async fn add_note(
         .await?
         .ok_or(ApiError::NotFound)?;
     let note = queue::add_note(&state.db, id, staff.0.id, &text).await?;
-    Event::new(audit::NOTE_ADDED, Some(staff.0.id), Some(client_ip(&req)))
-        .submission(id)
-        .record(&state.db)
-        .await?;
-    Ok(HttpResponse::Created().json(json!({
-        "id": note.id, "author": staff.0.name, "text": note.text, "created_at": note.created_at,
-    })))
+    Event::new(
+        AuditAction::NoteAdded,
+        Some(staff.0.id),
+        Some(client_ip(&req)),
+    )
+    .submission(id)
+    .record(&state.db)
+    .await?;
+    Ok(HttpResponse::Created().json(Note {
+        id: note.id,
+        author: Some(staff.0.name),
+        text: note.text,
+        created_at: note.created_at,
+    }))
 }
 
 /// `GET /api/v1/staff/submissions/{id}/consent.pdf` (`?download=1` to save).
+#[utoipa::path(get, path = "/api/v1/staff/submissions/{id}/consent.pdf", tag = "staff",
+    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404)."), ("download" = Option<String>, Query, description = "`1` or `true` for `Content-Disposition: attachment`.")),
+    responses(
+        (status = 200, description = "The signed consent (the view is audited).", content_type = "application/pdf", body = PdfFile,
+            headers(("Content-Disposition" = String), ("ETag" = String), ("Cache-Control" = String))),
+        (status = 404, description = "No such submission.", body = ErrorBody),
+    ))]
 pub async fn consent_pdf(
     req: HttpRequest,
     path: web::Path<String>,
@@ -353,9 +425,9 @@ pub async fn consent_pdf(
         .ok_or(ApiError::NotFound)?;
     // The same reading of `download` as the response's disposition.
     let action = if wants_download(&req) {
-        audit::PDF_DOWNLOADED
+        AuditAction::PdfDownloaded
     } else {
-        audit::PDF_VIEWED
+        AuditAction::PdfViewed
     };
     Event::new(action, Some(staff.0.id), Some(client_ip(&req)))
         .submission(id)
@@ -366,6 +438,14 @@ pub async fn consent_pdf(
 
 /// `POST /api/v1/staff/submissions/{id}/email`: queues the signed consent
 /// to the client's address again.
+#[utoipa::path(post, path = "/api/v1/staff/submissions/{id}/email", tag = "staff",
+    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")),
+    responses(
+        (status = 202, description = "The signed consent is queued to the client's address.", body = MailQueued),
+        (status = 404, description = "No such submission.", body = ErrorBody),
+        (status = 422, description = "The client gave no e-mail address.", body = ErrorBody),
+        (status = 500, description = "The stored record could not be read.", body = ErrorBody),
+    ))]
 pub async fn email_pdf(
     req: HttpRequest,
     path: web::Path<String>,
@@ -389,16 +469,30 @@ pub async fn email_pdf(
     let mail_id = message.enqueue(&state.db).await?;
     // No address in the log: it must hold no personal data once a
     // submission is erased.
-    Event::new(audit::PDF_EMAILED, Some(staff.0.id), Some(client_ip(&req)))
-        .submission(id)
-        .detail(format!("mail {mail_id}"))
-        .record(&state.db)
-        .await?;
+    Event::new(
+        AuditAction::PdfEmailed,
+        Some(staff.0.id),
+        Some(client_ip(&req)),
+    )
+    .submission(id)
+    .detail(format!("mail {mail_id}"))
+    .record(&state.db)
+    .await?;
     state.mail.wake();
-    Ok(HttpResponse::Accepted().json(json!({"mail_id": mail_id, "status": "queued", "to": to})))
+    Ok(HttpResponse::Accepted().json(MailQueued {
+        mail_id,
+        status: MailStatus::Queued,
+        to,
+    }))
 }
 
 /// `DELETE /api/v1/staff/submissions/{id}` (admin): erases the personal data.
+#[utoipa::path(delete, path = "/api/v1/staff/submissions/{id}", tag = "staff",
+    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")),
+    responses(
+        (status = 204, description = "Erased; the audit log keeps a tombstone."),
+        (status = 404, description = "No such submission.", body = ErrorBody),
+    ))]
 pub async fn delete(
     req: HttpRequest,
     path: web::Path<String>,
@@ -423,6 +517,14 @@ fn csv_cell(s: &str) -> String {
 }
 
 /// `GET /api/v1/staff/export.csv` (admin): the filtered list, no signatures.
+#[utoipa::path(get, path = "/api/v1/staff/export.csv", tag = "staff",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The filtered list (no signatures; formula-like cells defused).", content_type = "text/csv", body = String,
+            headers(("Content-Disposition" = String))),
+        (status = 400, description = "A query parameter is not valid.", body = ErrorBody),
+        (status = 500, description = "The file could not be written.", body = ErrorBody),
+    ))]
 pub async fn export_csv(
     req: HttpRequest,
     query: web::Query<ListQuery>,
@@ -467,25 +569,29 @@ pub async fn export_csv(
     let bytes = out
         .into_inner()
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
-    Event::new(audit::EXPORTED, Some(admin.0.id), Some(client_ip(&req)))
-        .detail(format!(
-            "{} rows; status {}; from {}; to {}; search {}",
-            rows.len(),
-            filter.status.as_deref().unwrap_or("any"),
-            filter
-                .from
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "—".into()),
-            filter
-                .to
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "—".into()),
-            // Whether a search narrowed it, not what was searched: the
-            // log must not keep a client's name.
-            if filter.q.is_some() { "yes" } else { "no" },
-        ))
-        .record(&state.db)
-        .await?;
+    Event::new(
+        AuditAction::Exported,
+        Some(admin.0.id),
+        Some(client_ip(&req)),
+    )
+    .detail(format!(
+        "{} rows; status {}; from {}; to {}; search {}",
+        rows.len(),
+        filter.status.map_or("any", ReviewStatus::as_str),
+        filter
+            .from
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "—".into()),
+        filter
+            .to
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "—".into()),
+        // Whether a search narrowed it, not what was searched: the
+        // log must not keep a client's name.
+        if filter.q.is_some() { "yes" } else { "no" },
+    ))
+    .record(&state.db)
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

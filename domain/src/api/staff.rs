@@ -1,0 +1,300 @@
+//! The staff side of the API, behind a session (`/api/v1/staff/...`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    flags::Flag,
+    states::{AuditAction, InviteStatus, MailKind, MailStatus, ReviewStatus, Role},
+};
+
+/// `POST /api/v1/staff/login`. Not `Debug`: it holds a password.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffUser {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// The signed-in staff member and the session's CSRF token (login and
+/// `GET /api/v1/staff/me`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffSession {
+    pub user: StaffUser,
+    pub role: Role,
+    /// Send as `X-CSRF-Token` on every POST and DELETE.
+    pub csrf_token: String,
+}
+
+impl StaffSession {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// One row of the review queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueItem {
+    pub id: Uuid,
+    pub client_name: String,
+    pub client_email: Option<String>,
+    pub client_phone: Option<String>,
+    #[serde(with = "super::wire::instant")]
+    pub received_at: DateTime<Utc>,
+    /// The invite's appointment day, else the client's preferred date.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(default, with = "super::wire::day_opt")]
+    pub appointment_date: Option<NaiveDate>,
+    pub status: ReviewStatus,
+    pub flags: Vec<Flag>,
+}
+
+/// `GET /api/v1/staff/submissions`: a page, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    /// Pass as `after` for the next page; null on the last.
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DetailClient {
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(with = "super::wire::day")]
+    pub date_of_birth: NaiveDate,
+}
+
+/// The appointment an invite tied the submission to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookedAppointment {
+    pub invite_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(with = "super::wire::instant")]
+    pub appointment_at: DateTime<Utc>,
+}
+
+/// A question and its answer as the client gave it, in the words staff read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnswerRow {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnswerSection {
+    pub title: String,
+    pub rows: Vec<AnswerRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignatureView {
+    pub typed_name: String,
+    /// The drawn signature as a `data:image/png;base64,` URL.
+    pub png_data_url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Note {
+    pub id: Uuid,
+    /// Staff name; null once the author's account is gone.
+    pub author: Option<String>,
+    pub text: String,
+    #[serde(with = "super::wire::instant")]
+    pub created_at: DateTime<Utc>,
+}
+
+/// An e-mail about a submission and how its sending went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailEntry {
+    pub id: Uuid,
+    pub kind: MailKind,
+    pub to_address: String,
+    pub status: MailStatus,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    #[serde(with = "super::wire::instant")]
+    pub created_at: DateTime<Utc>,
+    #[serde(default, with = "super::wire::instant_opt")]
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// What happened to a submission, from the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    #[serde(with = "super::wire::instant")]
+    pub at: DateTime<Utc>,
+    pub action: AuditAction,
+    /// Staff name.
+    pub staff: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// `GET /api/v1/staff/submissions/{id}`: everything staff need to review.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmissionDetail {
+    pub id: Uuid,
+    pub status: ReviewStatus,
+    #[serde(default, with = "super::wire::instant_opt")]
+    pub status_changed_at: Option<DateTime<Utc>>,
+    /// Staff name.
+    pub status_changed_by: Option<String>,
+    #[serde(with = "super::wire::instant")]
+    pub received_at: DateTime<Utc>,
+    pub client: DetailClient,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(default, with = "super::wire::day_opt")]
+    pub appointment_date: Option<NaiveDate>,
+    pub appointment: Option<BookedAppointment>,
+    pub template_version: String,
+    pub canonical_sha256: String,
+    pub flags: Vec<Flag>,
+    pub sections: Vec<AnswerSection>,
+    pub signature: SignatureView,
+    pub notes: Vec<Note>,
+    pub mail: Vec<MailEntry>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// `POST /api/v1/staff/submissions/{id}/status`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusChange {
+    /// Read as text so that an unknown status is a 422 on this field, not a
+    /// malformed body.
+    #[cfg_attr(feature = "openapi", schema(value_type = ReviewStatus))]
+    pub status: String,
+    /// Required to clear a submission with a `stop` flag; at most 4000 characters.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusChanged {
+    pub id: Uuid,
+    pub status: ReviewStatus,
+    #[serde(default, with = "super::wire::instant_opt")]
+    pub status_changed_at: Option<DateTime<Utc>>,
+    /// Staff name.
+    pub status_changed_by: String,
+}
+
+/// `POST /api/v1/staff/submissions/{id}/notes`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewNote {
+    /// 1 to 4000 characters.
+    pub text: String,
+}
+
+/// `POST /api/v1/staff/submissions/{id}/email`: the copy is queued.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailQueued {
+    pub mail_id: Uuid,
+    pub status: MailStatus,
+    pub to: String,
+}
+
+/// `POST /api/v1/staff/invites`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewInvite {
+    /// 1 to 120 characters after trimming, one line.
+    pub client_name: String,
+    /// Blank counts as none. An e-mail address or a phone number is
+    /// required; the e-mail is required with `send_email`.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Blank counts as none.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// RFC 3339, or clinic-local `YYYY-MM-DDTHH:MM[:SS]` as a date-time
+    /// input sends. Not in the past.
+    pub appointment_at: String,
+    /// E-mail the link to the client.
+    #[serde(default)]
+    pub send_email: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invite {
+    pub id: Uuid,
+    pub client_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// RFC 3339 (UTC). Not marked `date-time`: a year above 9999 is written
+    /// with a sign.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[serde(with = "super::wire::instant")]
+    pub appointment_at: DateTime<Utc>,
+    /// Clinic-local `YYYY-MM-DD HH:MM`.
+    pub appointment_local: String,
+    #[serde(with = "super::wire::instant")]
+    pub expires_at: DateTime<Utc>,
+    #[serde(with = "super::wire::instant")]
+    pub created_at: DateTime<Utc>,
+    pub status: InviteStatus,
+    pub submission_id: Option<Uuid>,
+    /// Only in the answer to creating it: the client's private link
+    /// (`{public address}/intake/{token}`), shown once and never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InviteList {
+    pub items: Vec<Invite>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    #[serde(with = "super::wire::instant")]
+    pub at: DateTime<Utc>,
+    pub action: AuditAction,
+    pub staff_id: Option<Uuid>,
+    /// Staff name.
+    pub staff: Option<String>,
+    pub submission_id: Option<Uuid>,
+    pub invite_id: Option<Uuid>,
+    pub ip: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// `GET /api/v1/staff/audit`: newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Pass as `before` for older entries; null on the last page.
+    pub next: Option<i64>,
+}

@@ -1,0 +1,127 @@
+//! The closed sets of the records the clinic keeps: review status, mail,
+//! invites, staff roles and audit actions. Each is written once here; the
+//! server stores their wire names and the staff pages read the same types.
+
+use crate::vocab::vocab;
+
+vocab!(
+    /// Where a submission is in the clinic's review.
+    ReviewStatus {
+        New = "new": "New",
+        InReview = "in_review": "In review",
+        Cleared = "cleared": "Cleared",
+        FollowUp = "follow_up": "Follow up",
+        Declined = "declined": "Declined",
+    }
+);
+
+impl ReviewStatus {
+    /// The one table of moves: a submission is taken into review, then
+    /// cleared, sent for follow-up or declined; any decision can be
+    /// reopened. Each move carries the words of the button that makes it.
+    pub fn moves(self) -> &'static [(ReviewStatus, &'static str)] {
+        use ReviewStatus::*;
+        const REOPEN: (ReviewStatus, &str) = (InReview, "Reopen");
+        const CLEAR: (ReviewStatus, &str) = (Cleared, "Clear for treatment");
+        const DECLINE: (ReviewStatus, &str) = (Declined, "Decline");
+        match self {
+            New => &[(InReview, "Start review")],
+            InReview => &[CLEAR, (FollowUp, "Needs follow-up"), DECLINE],
+            FollowUp => &[CLEAR, DECLINE, REOPEN],
+            Cleared | Declined => &[REOPEN],
+        }
+    }
+
+    pub fn may_move(self, to: ReviewStatus) -> bool {
+        self.moves().iter().any(|(next, _)| *next == to)
+    }
+}
+
+vocab!(
+    /// What a queued e-mail is.
+    MailKind {
+        ConsentCopy = "consent_copy": "Signed consent",
+        Invite = "invite": "Invitation",
+    }
+);
+
+vocab!(
+    /// Where a queued e-mail is.
+    MailStatus {
+        Queued = "queued": "Queued",
+        Sent = "sent": "Sent",
+        Failed = "failed": "Failed",
+    }
+);
+
+vocab!(
+    /// The furthest an appointment invite got.
+    InviteStatus {
+        Created = "created": "Created",
+        Emailed = "emailed": "E-mailed",
+        Opened = "opened": "Opened",
+        Submitted = "submitted": "Submitted",
+        Expired = "expired": "Expired",
+    }
+);
+
+vocab!(
+    /// What a staff account may do.
+    Role {
+        Staff = "staff": "Staff",
+        Admin = "admin": "Administrator",
+    }
+);
+
+vocab!(
+    /// What the audit log records.
+    AuditAction {
+        Login = "login": "Signed in",
+        LoginFailed = "login_failed": "Sign-in failed",
+        Logout = "logout": "Signed out",
+        SubmissionViewed = "submission_viewed": "Submission viewed",
+        PdfViewed = "pdf_viewed": "PDF viewed",
+        PdfDownloaded = "pdf_downloaded": "PDF downloaded",
+        PdfEmailed = "pdf_emailed": "PDF e-mailed",
+        StatusChanged = "status_changed": "Status changed",
+        NoteAdded = "note_added": "Note added",
+        Exported = "export": "List exported",
+        // The tombstone of an erased submission.
+        SubmissionDeleted = "submission_deleted": "Submission erased",
+        InviteCreated = "invite_created": "Invite created",
+        InviteEmailed = "invite_emailed": "Invite e-mailed",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_move_forward_and_can_reopen() {
+        use ReviewStatus::*;
+        assert!(New.may_move(InReview));
+        assert!(!New.may_move(Cleared));
+        assert!(InReview.may_move(Cleared));
+        assert!(Cleared.may_move(InReview));
+        assert!(!Cleared.may_move(Declined));
+        assert!(!InReview.may_move(New));
+        // A submission waiting for follow-up is decided or taken back.
+        assert!(FollowUp.may_move(InReview));
+        assert!(!FollowUp.may_move(FollowUp));
+        for s in ReviewStatus::ALL {
+            assert!(!s.may_move(*s), "{s:?} cannot move to itself");
+            assert!(!s.may_move(New), "nothing goes back to new");
+        }
+    }
+
+    #[test]
+    fn closed_sets_use_their_wire_names_in_json() {
+        assert_eq!(
+            serde_json::to_string(&ReviewStatus::FollowUp).unwrap(),
+            "\"follow_up\""
+        );
+        assert_eq!(AuditAction::parse("export"), Some(AuditAction::Exported));
+        assert!(serde_json::from_str::<Role>("\"root\"").is_err());
+    }
+}

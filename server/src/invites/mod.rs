@@ -1,0 +1,28 @@
+//! Appointment invites: staff make a private link `/intake/{token}` that
+//! opens the intake pre-filled and ties the submission to the appointment.
+
+pub mod handlers;
+pub mod store;
+
+use crate::http::routes::{Access, Endpoint, Verb};
+
+pub static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        verb: Verb::Get,
+        path: "/api/v1/invites/{token}",
+        access: Access::Anyone,
+        handler: |r| r.to(handlers::open),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/invites",
+        access: Access::Staff,
+        handler: |r| r.to(handlers::create),
+    },
+    Endpoint {
+        verb: Verb::Get,
+        path: "/api/v1/staff/invites",
+        access: Access::Staff,
+        handler: |r| r.to(handlers::list),
+    },
+];

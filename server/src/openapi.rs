@@ -1,0 +1,200 @@
+//! `GET /api/v1/openapi.json`: the API described for other programs,
+//! generated from the handlers' annotations and the API types
+//! (`stipple_domain::api`). What every route of a kind answers (no session,
+//! a CSRF token missing, a body too large, the database away) is added from
+//! the route tables, where who may call what is written once.
+
+use std::sync::OnceLock;
+
+use actix_web::{http::header, web, HttpResponse};
+use utoipa::{
+    openapi::{
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+        Content, OpenApi as Document, PathItem, RefOr, ResponseBuilder, SecurityRequirement,
+    },
+    OpenApi,
+};
+
+use crate::{
+    audit, auth,
+    http::{
+        self,
+        routes::{self, Access, Endpoint, Verb},
+    },
+    intake, invites, review,
+    state::AppState,
+};
+
+pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
+    verb: Verb::Get,
+    path: "/api/v1/openapi.json",
+    access: Access::Anyone,
+    handler: |r| r.to(document),
+}];
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Stipple API",
+        version = "1.0.0",
+        description = "The HTTP API of Stipple: the client intake (consent template, signed \
+            submissions, consent PDFs, PDF verification, invitation links) and the staff review \
+            queue.\n\nErrors are JSON `{\"error\": \"…\"}`; 422 adds `errors`, messages keyed by \
+            JSON path. 429 and 503 carry `Retry-After`.\n\nStaff endpoints need the session \
+            cookie set by `POST /api/v1/staff/login` (`__Host-stipple_staff`; `stipple_staff` \
+            when the server runs with insecure cookies) and, on POST and DELETE, the session's \
+            CSRF token in `X-CSRF-Token`. Checks run in this order: session (401), \
+            administrator role (403), CSRF token (403)."
+    ),
+    paths(
+        http::health::healthz,
+        document,
+        intake::handlers::consent_template,
+        intake::handlers::create_submission,
+        intake::handlers::get_submission,
+        intake::handlers::get_consent_pdf,
+        intake::handlers::verify_pdf,
+        invites::handlers::open,
+        invites::handlers::create,
+        invites::handlers::list,
+        auth::handlers::login,
+        auth::handlers::logout,
+        auth::handlers::me,
+        review::handlers::list,
+        review::handlers::detail,
+        review::handlers::delete,
+        review::handlers::set_status,
+        review::handlers::add_note,
+        review::handlers::consent_pdf,
+        review::handlers::email_pdf,
+        review::handlers::export_csv,
+        audit::handlers::list,
+    ),
+    tags(
+        (name = "health"),
+        (name = "meta"),
+        (name = "intake", description = "Public endpoints used by the client's intake."),
+        (name = "staff", description = "The review queue, behind a staff session."),
+    )
+)]
+struct Api;
+
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                "ErrorBody",
+            )))),
+        )
+        .into()
+}
+
+fn operation(item: &mut PathItem, verb: Verb) -> Option<&mut utoipa::openapi::path::Operation> {
+    match verb {
+        Verb::Get => item.get.as_mut(),
+        Verb::Post => item.post.as_mut(),
+        Verb::Delete => item.delete.as_mut(),
+    }
+}
+
+/// The document for these route tables.
+pub fn build(tables: &'static [&'static [Endpoint]]) -> Document {
+    let mut doc = Api::openapi();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "staffSession",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "__Host-stipple_staff",
+            "Staff session cookie from POST /api/v1/staff/login (named `stipple_staff` when \
+             the server runs with STIPPLE_INSECURE_COOKIES).",
+        ))),
+    );
+    components.add_security_scheme(
+        "csrfToken",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-CSRF-Token",
+            "The `csrf_token` of the session (from login or GET /api/v1/staff/me); required \
+             on POST and DELETE.",
+        ))),
+    );
+    components.add_security_scheme(
+        "receiptBearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("The `receipt_token` from POST /api/v1/submissions."))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "receiptQuery",
+        SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+            "token",
+            "The `receipt_token`, for plain links.",
+        ))),
+    );
+    for e in routes::all(tables) {
+        let Some(item) = doc.paths.paths.get_mut(e.path) else {
+            continue;
+        };
+        let Some(op) = operation(item, e.verb) else {
+            continue;
+        };
+        let mut add = |code: &str, description: &str| {
+            op.responses
+                .responses
+                .entry(code.to_string())
+                .or_insert_with(|| error_response(description));
+        };
+        add(
+            "503",
+            "The database does not answer; try again after `Retry-After` seconds.",
+        );
+        if e.verb == Verb::Post && e.path != "/api/v1/staff/logout" {
+            add(
+                "400",
+                "A body that is not JSON, not UTF-8 or not of the endpoint's shape.",
+            );
+            add("413", "The body is larger than the endpoint's limit.");
+            add("415", "The body is not of the endpoint's media type.");
+        }
+        if e.access != Access::Anyone {
+            add("401", "No staff session, or it has ended.");
+            let mut need = SecurityRequirement::new("staffSession", Vec::<String>::new());
+            if e.verb.changes_state() {
+                need = need.add("csrfToken", Vec::<String>::new());
+            }
+            op.security = Some(vec![need]);
+        } else if e.is_staff() || op.security.is_none() {
+            // Public: no credentials (signing in included).
+            op.security = Some(vec![SecurityRequirement::default()]);
+        }
+        if e.access == Access::Admin {
+            add(
+                "403",
+                "The endpoint needs an administrator, or the CSRF token is missing or wrong.",
+            );
+        } else if e.access == Access::Staff && e.verb.changes_state() {
+            add("403", "Missing or wrong `X-CSRF-Token`.");
+        }
+    }
+    doc
+}
+
+/// The document as served, made once per process.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "This document.", body = serde_json::Value)))]
+pub async fn document(state: web::Data<AppState>) -> HttpResponse {
+    static JSON: OnceLock<String> = OnceLock::new();
+    let body = JSON.get_or_init(|| {
+        build(state.endpoints)
+            .to_pretty_json()
+            .expect("the document serialises")
+    });
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(body.as_str())
+}

@@ -1,6 +1,0 @@
-//! Staff API handlers, one module per concern.
-
-pub mod audit;
-pub mod auth;
-pub mod invites;
-pub mod submissions;
