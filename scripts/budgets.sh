@@ -14,6 +14,7 @@ web="$TOOLS/web-audit-lh$LIGHTHOUSE_VERSION-pw$PLAYWRIGHT_VERSION"
 bash scripts/npm-tool.sh "$web" node_modules/.bin/lighthouse \
   "lighthouse@$LIGHTHOUSE_VERSION" "playwright-core@$PLAYWRIGHT_VERSION"
 
+bash scripts/system-deps.sh test
 bash scripts/build.sh
 cargo build --release --package stipple-server --bin stipple
 

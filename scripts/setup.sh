@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the build tools the app needs, pinned, into a versioned cache outside
+# Installs the build tools the app needs (and with `test`, the test tools), pinned, into a versioned cache outside
 # the clone so fresh clones and CI reuse them. Idempotent: seconds when present.
 set -euo pipefail
 
@@ -37,9 +37,11 @@ fi
 by_root="$TOOLS/binaryen-$BINARYEN_VERSION"
 bash "$(dirname "$0")/npm-tool.sh" "$by_root" node_modules/.bin/wasm-opt "binaryen@$BINARYEN_VERSION"
 
-# axe-core for the accessibility test (tests/browser/a11y.rs).
-axe_root="$TOOLS/axe-core-$AXE_VERSION"
-bash "$(dirname "$0")/npm-tool.sh" "$axe_root" node_modules/axe-core/axe.min.js "axe-core@$AXE_VERSION"
+# axe-core for the accessibility test (tests/browser/a11y.rs): tests only.
+if [ "${1:-}" = "test" ]; then
+  axe_root="$TOOLS/axe-core-$AXE_VERSION"
+  bash "$(dirname "$0")/npm-tool.sh" "$axe_root" node_modules/axe-core/axe.min.js "axe-core@$AXE_VERSION"
+fi
 
 # Print the PATH prefix for callers: pinned tools first.
 echo "$wb_root/bin:$by_root/node_modules/.bin"

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/system-deps.sh
+bash scripts/system-deps.sh test
+bash scripts/setup.sh test >/dev/null
 bash scripts/build.sh
 
 pg_dir=""
