@@ -52,19 +52,42 @@ curl -fsS -H 'Content-Type: application/json' --data-binary @tests/fixtures/inta
 curl -fsS "http://127.0.0.1:$port/api/v1/openapi.json" -o "$work/openapi.json"
 "$venv/bin/python" - "$work/openapi.json" tests/fixtures/intake-v1.json <<'PY'
 import json, sys
-import jsonschema
+import jsonschema_rs
 doc = json.load(open(sys.argv[1]))
 fixture = json.load(open(sys.argv[2]))
 schema = {"$ref": "#/components/schemas/Submission", "components": doc["components"]}
-jsonschema.Draft202012Validator(schema).validate(fixture)
+jsonschema_rs.Draft202012Validator(schema).validate(fixture)
 print("schemathesis: the v1 fixture is valid against the OpenAPI document", file=sys.stderr)
 PY
 
+# The signed-in admin is given as the document's own security schemes, so
+# the auth checks know what to take away. Rules that span fields (a name
+# matching the typed one, a real signature image, an address or a phone,
+# a note that is not blank once trimmed, a cursor from this list, a real
+# calendar day) cannot be said in a schema: schema-valid data breaking them
+# is answered 400 or 422; sign-in is throttled after failures (429).
+cat >"$work/schemathesis.toml" <<TOML
+[auth.openapi.staffSession]
+api_key = "${cookie#*=}"
+
+[auth.openapi.csrfToken]
+api_key = "$csrf"
+
+[[operations]]
+include-method = "POST"
+include-path = ["/api/v1/submissions", "/api/v1/staff/login", "/api/v1/staff/invites", "/api/v1/staff/submissions/{id}/notes", "/api/v1/staff/submissions/{id}/status"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 410, 422, 429]
+
+[[operations]]
+include-method = "GET"
+include-path = ["/api/v1/staff/submissions", "/api/v1/staff/export.csv"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 429]
+TOML
+
 # Signing out would end the session the other operations use: skipped.
-"$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.json" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+"$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  --checks all \
   --max-examples "$EXAMPLES" \
   --exclude-path /api/v1/staff/logout \
-  --header "Cookie: $cookie" --header "X-CSRF-Token: $csrf" \
   --request-timeout 30 \
   --no-color

@@ -99,16 +99,16 @@ fn operation(item: &mut PathItem, verb: Verb) -> Option<&mut utoipa::openapi::pa
     }
 }
 
-/// The document for these route tables.
-pub fn build(tables: &'static [&'static [Endpoint]]) -> Document {
+/// The document for these route tables and this name of the session cookie.
+pub fn build(tables: &'static [&'static [Endpoint]], session_cookie: &str) -> Document {
     let mut doc = Api::openapi();
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "staffSession",
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-            "__Host-stipple_staff",
-            "Staff session cookie from POST /api/v1/staff/login (named `stipple_staff` when \
-             the server runs with STIPPLE_INSECURE_COOKIES).",
+            session_cookie,
+            "Staff session cookie from POST /api/v1/staff/login (`__Host-stipple_staff`, or \
+             `stipple_staff` when the server runs with STIPPLE_INSECURE_COOKIES).",
         ))),
     );
     components.add_security_scheme(
@@ -189,7 +189,7 @@ pub fn build(tables: &'static [&'static [Endpoint]]) -> Document {
 pub async fn document(state: web::Data<AppState>) -> HttpResponse {
     static JSON: OnceLock<String> = OnceLock::new();
     let body = JSON.get_or_init(|| {
-        build(state.endpoints)
+        build(state.endpoints, auth::session::cookie_name(&state.settings))
             .to_pretty_json()
             .expect("the document serialises")
     });

@@ -25,15 +25,16 @@ pub struct AuditQuery {
     staff_id: Option<Uuid>,
     submission_id: Option<Uuid>,
     /// On or after this day (UTC).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, format = Date)]
     from: Option<NaiveDate>,
     /// On or before this day (UTC).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, format = Date)]
     to: Option<NaiveDate>,
     /// Entries older than this id (the `next` of the previous page).
     before: Option<i64>,
-    /// 1 to 500, default 100.
-    limit: Option<u64>,
+    /// Rows, default 100; below 1 counts as 1, above 500 as 500.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
+    limit: Option<u32>,
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/audit", tag = "staff",
@@ -74,7 +75,7 @@ pub async fn list(
     if let Some(b) = query.before {
         cond = cond.add(entity::Column::Id.lt(b));
     }
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let limit = query.limit.map_or(100, u64::from).clamp(1, 500);
     let rows = entity::Entity::find()
         .filter(cond)
         .order_by_desc(entity::Column::Id)

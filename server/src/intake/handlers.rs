@@ -245,7 +245,8 @@ const MAX_VERIFY_BYTES: usize = 20 * 1024 * 1024;
 /// `POST /api/v1/verify` with a PDF body: is it byte-identical to a stored
 /// consent? Says only which submission and when it was signed.
 #[utoipa::path(post, path = "/api/v1/verify", tag = "intake",
-    request_body(content = PdfFile, content_type = "application/pdf", description = "A PDF (also as `application/octet-stream`), at most 20 MiB."),
+    request_body(content((PdfFile = "application/pdf"), (PdfFile = "application/octet-stream")),
+        description = "The PDF, at most 20 MiB."),
     responses((status = 200, description = "Whether it is byte for byte a stored consent.", body = VerifyResult)))]
 pub async fn verify_pdf(
     req: HttpRequest,

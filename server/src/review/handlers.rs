@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use stipple_app::domain::{
     answers::answer_sections,
+    api::wire,
     api::{
         AnswerRow, AnswerSection, BookedAppointment, DetailClient, ErrorBody, HistoryEntry,
         MailEntry, MailQueued, NewNote, Note, QueueItem, QueuePage, SignatureView,
@@ -40,25 +41,31 @@ const MAX_NOTE_CHARS: usize = 4000;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Name, e-mail or phone digits (at most 200 characters).
+    /// Name, e-mail or phone digits.
+    #[param(max_length = 200)]
     q: Option<String>,
     #[param(value_type = Option<ReviewStatus>)]
     status: Option<String>,
-    /// Received on or after this clinic-calendar day (`YYYY-MM-DD`).
+    /// Received on or after this clinic-calendar day (blank for any).
+    #[param(pattern = r"^([+-]?[0-9]+-[0-9]{2}-[0-9]{2})?$")]
     from: Option<String>,
-    /// Received on or before this clinic-calendar day (`YYYY-MM-DD`).
+    /// Received on or before this clinic-calendar day (blank for any).
+    #[param(pattern = r"^([+-]?[0-9]+-[0-9]{2}-[0-9]{2})?$")]
     to: Option<String>,
     /// The `next` of the previous page (not used by the export).
     after: Option<String>,
-    /// 1 to 200, default 50 (not used by the export).
-    limit: Option<u64>,
+    /// Rows per page, default 50; below 1 counts as 1, above 200 as 200 (not
+    /// used by the export).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
+    limit: Option<u32>,
 }
 
 fn parse_filter(q: &ListQuery) -> Result<Filter, ApiError> {
     let date = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
-        match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // Blank is "any day"; otherwise exactly the form the document states.
+        match v.as_deref().filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(s) => s.parse().map(Some).map_err(|_| {
+            Some(s) => wire::parse_day(s).map(Some).ok_or_else(|| {
                 ApiError::BadRequest(format!("`{name}` must be a date like 2026-11-30"))
             }),
         }
@@ -124,7 +131,10 @@ pub async fn list(
             ApiError::BadRequest("`after` is not a cursor from this list".into())
         })?),
     };
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let limit = query
+        .limit
+        .map_or(DEFAULT_PAGE, u64::from)
+        .clamp(1, MAX_PAGE);
     let (rows, next) =
         queue::page(&state.db, state.settings.timezone, &filter, after, limit).await?;
     let items = rows.iter().map(queue_item).collect::<Result<_, _>>()?;
