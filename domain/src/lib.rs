@@ -8,6 +8,7 @@ pub mod errors;
 pub mod flags;
 pub mod names;
 pub mod parse;
+pub mod questions;
 #[cfg(feature = "ssr")]
 pub mod signature_png;
 pub mod states;

@@ -397,7 +397,15 @@ impl Composer<'_> {
             space_before: CLAUSE_SPACE,
             ..Block::default()
         });
-        self.paragraph(text, BODY, 2.0);
+        // A clause is read as one piece: its text moves to the next page
+        // whole rather than being split, unless it is longer than a page.
+        let slices = self.text_slices(text, BODY, g.left, g.content_width());
+        self.push(Block {
+            slices,
+            keep_together: true,
+            space_before: 2.0,
+            ..Block::default()
+        });
     }
 
     /// The signature image over a signing line, or a note that it could not

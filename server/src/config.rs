@@ -1,7 +1,18 @@
 //! Settings come from environment variables (all listed in README and
 //! `.env.example`). A bad value stops start-up with a message naming it.
+//!
+//! Each variable is declared once, on [`Raw`]: its name, default and value
+//! parser. Checks that need more than one value live in [`validate`].
 
-use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
+use std::{
+    collections::HashMap,
+    ffi::{OsStr, OsString},
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    sync::LazyLock,
+};
+
+use clap::{CommandFactory, FromArgMatches};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {message}")]
@@ -10,10 +21,20 @@ pub struct ConfigError {
     pub message: String,
 }
 
-fn bad(var: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        var,
-        message: message.into(),
+/// A value that must not end up in logs: `Debug` hides it, and there is no
+/// `Display`, so reading it takes a deliberate [`Secret::expose`].
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
     }
 }
 
@@ -31,11 +52,12 @@ pub struct Settings {
     /// Largest accepted JSON body, in bytes.
     pub max_body_bytes: usize,
     /// Key for receipt tokens; read from `STIPPLE_SECRET_KEY` or a file in the data dir.
-    pub secret_key: Option<String>,
+    pub secret_key: Option<Secret>,
     /// A clinic's own consent template (TOML); the shipped default otherwise.
     pub consent_template: Option<PathBuf>,
     /// SMTP server; without it mail is written to `data_dir/outbox/`.
-    pub smtp_url: Option<String>,
+    /// A secret because the URL may carry the account's password.
+    pub smtp_url: Option<Secret>,
     pub mail_from: String,
     /// First retry delay for mail; doubles with each failed attempt.
     pub mail_retry_secs: u64,
@@ -52,214 +74,337 @@ pub struct Settings {
     /// (taken from the request when unset).
     pub public_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 pub use crate::consent_pdf::Paper;
 
+/// The variables as declared, each checked on its own. Values reach it as
+/// `--flag=value` arguments built from a variable map (see [`parse`]), so the
+/// `env` names declare the variables but clap never reads the environment itself.
+/// `hide_env_values` marks variables whose value must not appear in an error.
+#[derive(clap::Parser)]
+#[command(name = "stipple", disable_help_flag = true)]
+struct Raw {
+    #[arg(long, env = "STIPPLE_BIND", default_value = "127.0.0.1:8080", value_parser = address)]
+    bind: SocketAddr,
+    #[arg(long, env = "STIPPLE_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Defaults to SQLite in the data dir, see [`validate`].
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_parser = database_url)]
+    database_url: Option<String>,
+    #[arg(long, env = "STIPPLE_SITE_ROOT", default_value = "target/site")]
+    site_root: PathBuf,
+    #[arg(long = "log", env = "STIPPLE_LOG", default_value = "info")]
+    log_filter: String,
+    #[arg(
+        long = "log-format",
+        env = "STIPPLE_LOG_FORMAT",
+        default_value = "text",
+        action = clap::ArgAction::Set,
+        value_parser = log_format,
+    )]
+    log_json: bool,
+    #[arg(
+        long,
+        env = "STIPPLE_MAX_BODY_BYTES",
+        default_value_t = 2 * 1024 * 1024,
+        value_parser = clap::value_parser!(u64).range(16 * 1024..=64 * 1024 * 1024),
+    )]
+    max_body_bytes: u64,
+    #[arg(long, env = "STIPPLE_SECRET_KEY", hide_env_values = true, value_parser = secret_key)]
+    secret_key: Option<Secret>,
+    #[arg(long, env = "STIPPLE_CONSENT_TEMPLATE")]
+    consent_template: Option<PathBuf>,
+    #[arg(long, env = "STIPPLE_SMTP_URL", hide_env_values = true, value_parser = smtp_url)]
+    smtp_url: Option<Secret>,
+    #[arg(
+        long,
+        env = "STIPPLE_MAIL_FROM",
+        default_value = "Stipple <no-reply@localhost>",
+        value_parser = mailbox,
+    )]
+    mail_from: String,
+    #[arg(
+        long,
+        env = "STIPPLE_MAIL_RETRY_SECS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+    )]
+    mail_retry_secs: u64,
+    #[arg(long, env = "STIPPLE_PAPER", default_value = "a4", value_parser = paper)]
+    paper: Paper,
+    #[arg(long, env = "STIPPLE_TIMEZONE", default_value = "UTC", value_parser = timezone)]
+    timezone: chrono_tz::Tz,
+    #[arg(
+        long,
+        env = "STIPPLE_INSECURE_COOKIES",
+        default_value = "0",
+        action = clap::ArgAction::Set,
+        value_parser = switch,
+    )]
+    insecure_cookies: bool,
+    #[arg(
+        long,
+        env = "STIPPLE_STAFF_IDLE_MINUTES",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=24 * 60),
+    )]
+    staff_idle_minutes: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_INVITE_DAYS",
+        default_value_t = 14,
+        value_parser = clap::value_parser!(u32).range(1..=365),
+    )]
+    invite_days: u32,
+    #[arg(long, env = "STIPPLE_PUBLIC_URL", value_parser = public_url)]
+    public_url: Option<String>,
+    #[arg(
+        long,
+        env = "STIPPLE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = proxy,
+    )]
+    trusted_proxies: Vec<IpAddr>,
+}
+
+/// Built once and kept, so the variable names it holds are `'static` and can
+/// be given out in [`ConfigError::var`].
+static COMMAND: LazyLock<clap::Command> = LazyLock::new(|| {
+    let mut cmd = Raw::command();
+    cmd.build();
+    cmd
+});
+
+/// The declared variables: name and the flag that carries its value.
+fn declared() -> impl Iterator<Item = (&'static str, &'static str)> {
+    COMMAND.get_arguments().filter_map(|arg| {
+        let var = arg.get_env().and_then(OsStr::to_str)?;
+        Some((var, arg.get_long()?))
+    })
+}
+
+/// A rejected value, worded by our own parsers; told apart from clap's own
+/// errors (number ranges) so its message is used as it stands.
+#[derive(Debug)]
+struct Invalid(String);
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+fn invalid<T>(message: impl Into<String>) -> Result<T, Invalid> {
+    Err(Invalid(message.into()))
+}
+
+fn address(v: &str) -> Result<SocketAddr, Invalid> {
+    v.parse()
+        .or_else(|_| invalid(format!("`{v}` is not an address like 127.0.0.1:8080")))
+}
+
+fn database_url(url: &str) -> Result<String, Invalid> {
+    if ["sqlite:", "postgres://", "postgresql://"]
+        .iter()
+        .any(|p| url.starts_with(p))
+    {
+        return Ok(url.to_string());
+    }
+    // Only the scheme is echoed: the rest may hold a password.
+    let scheme = url.split(':').next().unwrap_or_default();
+    invalid(format!(
+        "unsupported scheme `{scheme}`; use sqlite://path or postgres://…"
+    ))
+}
+
+fn log_format(v: &str) -> Result<bool, Invalid> {
+    match v {
+        "text" => Ok(false),
+        "json" => Ok(true),
+        other => invalid(format!("`{other}` is not `text` or `json`")),
+    }
+}
+
+fn secret_key(v: &str) -> Result<Secret, Invalid> {
+    if v.len() < 32 {
+        return invalid("must be at least 32 characters");
+    }
+    Ok(Secret(v.to_string()))
+}
+
+fn smtp_url(v: &str) -> Result<Secret, Invalid> {
+    if !(v.starts_with("smtp://") || v.starts_with("smtps://")) {
+        return invalid("must start with smtp:// or smtps://");
+    }
+    Ok(Secret(v.to_string()))
+}
+
+/// Checked here rather than when the first mail is sent, so a typo stops start-up.
+fn mailbox(v: &str) -> Result<String, Invalid> {
+    if v.contains(['\r', '\n']) || v.parse::<lettre::message::Mailbox>().is_err() {
+        return invalid(format!(
+            "`{v}` is not an address like Clinic <desk@example.com>"
+        ));
+    }
+    Ok(v.to_string())
+}
+
+fn paper(v: &str) -> Result<Paper, Invalid> {
+    match v.to_ascii_lowercase().as_str() {
+        "a4" => Ok(Paper::A4),
+        "letter" => Ok(Paper::Letter),
+        other => invalid(format!("`{other}` is not `a4` or `letter`")),
+    }
+}
+
+fn timezone(v: &str) -> Result<chrono_tz::Tz, Invalid> {
+    v.parse()
+        .or_else(|_| invalid(format!("`{v}` is not a time zone like Europe/London")))
+}
+
+fn switch(v: &str) -> Result<bool, Invalid> {
+    match v {
+        "0" | "false" => Ok(false),
+        "1" | "true" => Ok(true),
+        other => invalid(format!("`{other}` is not 0 or 1")),
+    }
+}
+
+fn public_url(v: &str) -> Result<String, Invalid> {
+    if v.starts_with("https://") || v.starts_with("http://") {
+        // Links are built by appending `/path`.
+        return Ok(v.trim_end_matches('/').to_string());
+    }
+    invalid(format!(
+        "`{v}` is not an address like https://intake.example.com"
+    ))
+}
+
+/// One entry of the comma-separated list; spaces after commas are allowed.
+fn proxy(v: &str) -> Result<IpAddr, Invalid> {
+    let ip = v.trim();
+    ip.parse()
+        .or_else(|_| invalid(format!("`{ip}` is not an IP address")))
+}
+
+/// Runs the declared parsers over the variables in `vars`.
+fn parse(vars: &HashMap<String, String>) -> Result<Raw, ConfigError> {
+    let args = declared().filter_map(|(var, long)| {
+        // Blank counts as unset, so an empty `FOO=` line in an env file keeps the default.
+        let value = vars.get(var).map(|v| v.trim()).filter(|v| !v.is_empty())?;
+        // `--flag=value` keeps a value that starts with `-` from reading as a flag.
+        Some(OsString::from(format!("--{long}={value}")))
+    });
+    // Without `env` the map is the only source, so the process environment
+    // cannot leak into `from_vars` (and into tests).
+    let cmd = COMMAND.clone().mut_args(|arg| arg.env(None));
+    let matches = cmd
+        .try_get_matches_from(std::iter::once(OsString::from("stipple")).chain(args))
+        .map_err(config_error)?;
+    Raw::from_arg_matches(&matches).map_err(config_error)
+}
+
+/// Names the variable behind a failed argument and words the message.
+fn config_error(err: clap::Error) -> ConfigError {
+    use clap::error::{ContextKind, ContextValue};
+
+    let flag = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s
+            .strip_prefix("--")
+            .and_then(|s| s.split([' ', '=']).next()),
+        _ => None,
+    };
+    let arg = flag.and_then(|flag| {
+        COMMAND
+            .get_arguments()
+            .find(|arg| arg.get_long() == Some(flag))
+    });
+    let var = arg
+        .and_then(|arg| arg.get_env())
+        .and_then(OsStr::to_str)
+        .unwrap_or("settings");
+    let hidden = arg.is_none_or(|arg| arg.is_hide_env_values_set());
+    let value = match err.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) => Some(v.trim()),
+        _ => None,
+    };
+    let source = std::error::Error::source(&err);
+    let message = match (source, value) {
+        (Some(s), _) if s.is::<Invalid>() => s.to_string(),
+        (Some(s), Some(v)) if !hidden => format!("`{v}` is not valid: {s}"),
+        (Some(s), _) => s.to_string(),
+        // Never clap's rendered message: it would quote a hidden value.
+        (None, _) => err.kind().as_str().unwrap_or("invalid value").to_string(),
+    };
+    ConfigError { var, message }
+}
+
+/// Everything that depends on more than one variable, and the conversion
+/// to the types the rest of the server uses.
+fn validate(raw: Raw) -> Result<Settings, ConfigError> {
+    // SQLite beside the other files in the data dir unless told otherwise.
+    let database_url = raw.database_url.unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            raw.data_dir.join("stipple.db").display()
+        )
+    });
+    let max_body_bytes = usize::try_from(raw.max_body_bytes).map_err(|_| ConfigError {
+        var: "STIPPLE_MAX_BODY_BYTES",
+        message: format!("`{}` is too large for this machine", raw.max_body_bytes),
+    })?;
+    Ok(Settings {
+        bind: raw.bind,
+        data_dir: raw.data_dir,
+        database_url,
+        site_root: raw.site_root,
+        log_filter: raw.log_filter,
+        log_json: raw.log_json,
+        max_body_bytes,
+        secret_key: raw.secret_key,
+        consent_template: raw.consent_template,
+        smtp_url: raw.smtp_url,
+        mail_from: raw.mail_from,
+        mail_retry_secs: raw.mail_retry_secs,
+        paper: raw.paper,
+        timezone: raw.timezone,
+        insecure_cookies: raw.insecure_cookies,
+        staff_idle_minutes: raw.staff_idle_minutes,
+        invite_days: raw.invite_days,
+        public_url: raw.public_url,
+        trusted_proxies: raw.trusted_proxies,
+    })
+}
+
 impl Settings {
+    /// Reads only the declared variables, so an unrelated variable that is not
+    /// UTF-8 does not matter.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_vars(&std::env::vars().collect())
+        let mut vars = HashMap::new();
+        for (var, _) in declared() {
+            match std::env::var(var) {
+                Ok(value) => {
+                    vars.insert(var.to_string(), value);
+                }
+                Err(std::env::VarError::NotPresent) => {}
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(ConfigError {
+                        var,
+                        message: "is not valid UTF-8".into(),
+                    })
+                }
+            }
+        }
+        Self::from_vars(&vars)
     }
 
     /// Parses settings from a variable map, so tests need not touch the process environment.
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
-        let get = |k: &str| {
-            vars.get(k)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-
-        let bind = match get("STIPPLE_BIND") {
-            Some(v) => v.parse().map_err(|_| {
-                bad(
-                    "STIPPLE_BIND",
-                    format!("`{v}` is not an address like 127.0.0.1:8080"),
-                )
-            })?,
-            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
-        };
-        let data_dir = PathBuf::from(get("STIPPLE_DATA_DIR").unwrap_or_else(|| "./data".into()));
-        let database_url = match get("DATABASE_URL") {
-            Some(url)
-                if url.starts_with("sqlite:")
-                    || url.starts_with("postgres://")
-                    || url.starts_with("postgresql://") =>
-            {
-                url
-            }
-            Some(url) => {
-                let scheme = url.split(':').next().unwrap_or_default();
-                return Err(bad(
-                    "DATABASE_URL",
-                    format!("unsupported scheme `{scheme}`; use sqlite://path or postgres://…"),
-                ));
-            }
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.join("stipple.db").display()
-            ),
-        };
-        let site_root =
-            PathBuf::from(get("STIPPLE_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
-        let log_filter = get("STIPPLE_LOG").unwrap_or_else(|| "info".into());
-        let log_json = match get("STIPPLE_LOG_FORMAT").as_deref() {
-            None | Some("text") => false,
-            Some("json") => true,
-            Some(other) => {
-                return Err(bad(
-                    "STIPPLE_LOG_FORMAT",
-                    format!("`{other}` is not `text` or `json`"),
-                ))
-            }
-        };
-        let max_body_bytes = match get("STIPPLE_MAX_BODY_BYTES") {
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (16 * 1024..=64 * 1024 * 1024).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "STIPPLE_MAX_BODY_BYTES",
-                        format!("`{v}` is not a byte count between 16384 and 67108864"),
-                    )
-                })?,
-            None => 2 * 1024 * 1024,
-        };
-        let secret_key = get("STIPPLE_SECRET_KEY");
-        if let Some(k) = &secret_key {
-            if k.len() < 32 {
-                return Err(bad("STIPPLE_SECRET_KEY", "must be at least 32 characters"));
-            }
-        }
-        let consent_template = get("STIPPLE_CONSENT_TEMPLATE").map(PathBuf::from);
-        let smtp_url = get("STIPPLE_SMTP_URL");
-        if let Some(url) = &smtp_url {
-            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                return Err(bad(
-                    "STIPPLE_SMTP_URL",
-                    "must start with smtp:// or smtps://",
-                ));
-            }
-        }
-        let mail_from =
-            get("STIPPLE_MAIL_FROM").unwrap_or_else(|| "Stipple <no-reply@localhost>".into());
-        if mail_from.contains(['\r', '\n'])
-            || mail_from.parse::<lettre::message::Mailbox>().is_err()
-        {
-            return Err(bad(
-                "STIPPLE_MAIL_FROM",
-                format!("`{mail_from}` is not an address like Clinic <desk@example.com>"),
-            ));
-        }
-        let mail_retry_secs = match get("STIPPLE_MAIL_RETRY_SECS") {
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|n| (1..=3600).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "STIPPLE_MAIL_RETRY_SECS",
-                        format!("`{v}` is not a number of seconds from 1 to 3600"),
-                    )
-                })?,
-            None => 30,
-        };
-        let paper = match get("STIPPLE_PAPER")
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None | Some("a4") => Paper::A4,
-            Some("letter") => Paper::Letter,
-            Some(other) => {
-                return Err(bad(
-                    "STIPPLE_PAPER",
-                    format!("`{other}` is not `a4` or `letter`"),
-                ))
-            }
-        };
-        let timezone = match get("STIPPLE_TIMEZONE") {
-            Some(tz) => tz.parse::<chrono_tz::Tz>().map_err(|_| {
-                bad(
-                    "STIPPLE_TIMEZONE",
-                    format!("`{tz}` is not a time zone like Europe/London"),
-                )
-            })?,
-            None => chrono_tz::Tz::UTC,
-        };
-        let insecure_cookies = match get("STIPPLE_INSECURE_COOKIES").as_deref() {
-            None | Some("0") | Some("false") => false,
-            Some("1") | Some("true") => true,
-            Some(other) => {
-                return Err(bad(
-                    "STIPPLE_INSECURE_COOKIES",
-                    format!("`{other}` is not 0 or 1"),
-                ))
-            }
-        };
-        let number = |var: &'static str, default: u32, max: u32, unit: &str| match get(var) {
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        var,
-                        format!("`{v}` is not a number of {unit} from 1 to {max}"),
-                    )
-                }),
-            None => Ok(default),
-        };
-        let staff_idle_minutes = number("STIPPLE_STAFF_IDLE_MINUTES", 30, 24 * 60, "minutes")?;
-        let invite_days = number("STIPPLE_INVITE_DAYS", 14, 365, "days")?;
-        let public_url = match get("STIPPLE_PUBLIC_URL") {
-            Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
-                Some(u.trim_end_matches('/').to_string())
-            }
-            Some(u) => {
-                return Err(bad(
-                    "STIPPLE_PUBLIC_URL",
-                    format!("`{u}` is not an address like https://intake.example.com"),
-                ))
-            }
-            None => None,
-        };
-        let trusted_proxies = match get("STIPPLE_TRUSTED_PROXIES") {
-            None => Vec::new(),
-            Some(list) => list
-                .split(',')
-                .map(|ip| {
-                    ip.trim().parse().map_err(|_| {
-                        bad(
-                            "STIPPLE_TRUSTED_PROXIES",
-                            format!("`{}` is not an IP address", ip.trim()),
-                        )
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        };
-        Ok(Self {
-            bind,
-            data_dir,
-            database_url,
-            site_root,
-            log_filter,
-            log_json,
-            max_body_bytes,
-            secret_key,
-            consent_template,
-            smtp_url,
-            mail_from,
-            mail_retry_secs,
-            paper,
-            timezone,
-            insecure_cookies,
-            staff_idle_minutes,
-            invite_days,
-            public_url,
-            trusted_proxies,
-        })
+        validate(parse(vars)?)
     }
 
     pub fn is_sqlite(&self) -> bool {
@@ -316,5 +461,34 @@ mod tests {
         let s =
             Settings::from_vars(&vars(&[("DATABASE_URL", "postgres://u@localhost/db")])).unwrap();
         assert!(!s.is_sqlite());
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let key = "a-key-of-at-least-thirty-two-characters";
+        let s = Settings::from_vars(&vars(&[
+            ("STIPPLE_SECRET_KEY", key),
+            ("STIPPLE_SMTP_URL", "smtps://desk:hunter2@mail.example.com"),
+        ]))
+        .unwrap();
+        assert_eq!(s.secret_key.as_ref().map(Secret::expose), Some(key));
+        let printed = format!("{s:?}");
+        assert!(!printed.contains(key), "{printed}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+    }
+
+    #[test]
+    fn blank_values_count_as_unset_and_values_are_trimmed() {
+        let s = Settings::from_vars(&vars(&[
+            ("STIPPLE_BIND", "  "),
+            ("DATABASE_URL", ""),
+            ("STIPPLE_PAPER", " Letter "),
+            ("STIPPLE_TRUSTED_PROXIES", "10.0.0.1, ::1"),
+        ]))
+        .unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert!(s.is_sqlite());
+        assert_eq!(s.paper, Paper::Letter);
+        assert_eq!(s.trusted_proxies.len(), 2);
     }
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::{
     audit, auth,
-    config::Settings,
+    config::{Secret, Settings},
     consent::Templates,
     db, http,
     http::routes::Endpoint,
@@ -53,11 +53,14 @@ impl Application {
                 "contraindication flags computed for older submissions"
             );
         }
-        let secret = SecretKey::load(settings.secret_key.as_deref(), &settings.data_dir)?;
+        let secret = SecretKey::load(
+            settings.secret_key.as_ref().map(Secret::expose),
+            &settings.data_dir,
+        )?;
         let templates =
             Arc::new(Templates::load(&conn, settings.consent_template.as_deref()).await?);
         let transport = Transport::from_settings(
-            settings.smtp_url.as_deref(),
+            settings.smtp_url.as_ref().map(Secret::expose),
             settings.data_dir.join("outbox"),
         )?;
         let from = settings

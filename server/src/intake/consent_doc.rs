@@ -1,7 +1,7 @@
 //! Gathers what the consent PDF shows from a submission and its evidence.
 
 use chrono::{DateTime, Utc};
-use stipple_app::domain::{answers::answer_sections, ConsentTemplate, Submission};
+use stipple_app::domain::{answers::answer_sections, questions as q, ConsentTemplate, Submission};
 
 use crate::{
     config::Settings,
@@ -10,7 +10,13 @@ use crate::{
 
 use super::service::Evidence;
 
-const IN_HEADER: &[&str] = &["Full name", "Date of birth", "E-mail", "Phone"];
+/// Answers the PDF already shows in its client block, so not again below.
+const IN_HEADER: &[&str] = &[
+    q::FULL_NAME.label,
+    q::DATE_OF_BIRTH.label,
+    q::EMAIL.label,
+    q::PHONE.label,
+];
 
 fn utc(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()

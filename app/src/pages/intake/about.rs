@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::domain::questions as q;
+
 use super::fields::when;
 
 use super::{
@@ -22,12 +24,12 @@ pub fn AboutYou() -> impl IntoView {
     let (date, set_date) = bind!(text, ctx, preferred_date);
     view! {
         <p>"Your answers stay on this phone until you send them at the end."</p>
-        <TextField path="client.full_name" label="Full name" required=true autocomplete="name" maxlength=120 get=name set=set_name/>
-        <TextField path="client.date_of_birth" label="Date of birth" kind="date" required=true autocomplete="bday" hint="You must be 18 or older." get=dob set=set_dob/>
-        <TextField path="client.email" label="E-mail" kind="email" inputmode="email" autocomplete="email" hint="We send your signed consent here." get=email set=set_email/>
-        <TextField path="client.phone" label="Mobile phone" kind="tel" inputmode="tel" autocomplete="tel" get=phone set=set_phone/>
-        <RadioGroup path="client.preferred_contact" legend="How should the clinic contact you?" options={vocab_options::<PreferredContact>()} get=contact set=set_contact/>
-        <TextField path="appointment.preferred_date" label="Preferred appointment date" kind="date" get=date set=set_date/>
+        <TextField path=q::FULL_NAME.path label=q::FULL_NAME.label required=true autocomplete="name" maxlength=120 get=name set=set_name/>
+        <TextField path=q::DATE_OF_BIRTH.path label=q::DATE_OF_BIRTH.label kind="date" required=true autocomplete="bday" hint="You must be 18 or older." get=dob set=set_dob/>
+        <TextField path=q::EMAIL.path label=q::EMAIL.label kind="email" inputmode="email" autocomplete="email" hint="We send your signed consent here." get=email set=set_email/>
+        <TextField path=q::PHONE.path label=q::PHONE.label kind="tel" inputmode="tel" autocomplete="tel" get=phone set=set_phone/>
+        <RadioGroup path=q::PREFERRED_CONTACT.path legend=q::PREFERRED_CONTACT.label options={vocab_options::<PreferredContact>()} get=contact set=set_contact/>
+        <TextField path=q::PREFERRED_DATE.path label=q::PREFERRED_DATE.label kind="date" get=date set=set_date/>
     }
 }
 
@@ -51,25 +53,25 @@ pub fn HairLoss() -> impl IntoView {
             .map(|(n, l)| (n.to_string(), l.to_string()))
             .collect();
     view! {
-        <CheckboxGroup path="hair_loss.causes" legend="What caused your hair loss?" hint="Pick all that apply." options={vocab_options::<HairLossCause>()} get=causes set=set_causes/>
+        <CheckboxGroup path=q::CAUSES.path legend=q::CAUSES.label hint="Pick all that apply." options={vocab_options::<HairLossCause>()} get=causes set=set_causes/>
         {when(move || causes.with(|c| c.iter().any(|v| v == HairLossCause::Other.as_str())), move || view! {
-            <TextField path="hair_loss.cause_other" label="What is the other cause?" required=true maxlength=500 get=other set=set_other/>
+            <TextField path=q::CAUSE_OTHER.path label=q::CAUSE_OTHER.label required=true maxlength=500 get=other set=set_other/>
         })}
-        <TextField path="hair_loss.years" label="For how many years?" kind="text" inputmode="numeric" required=true maxlength=2 get=years set=set_years/>
-        <RadioGroup path="hair_loss.progressing" legend="Is it still getting worse?" options=yes_no_options() get=progressing set=set_progressing/>
-        <CheckboxGroup path="hair_loss.areas" legend="Which areas are affected?" options={vocab_options::<HairLossArea>()} get=areas set=set_areas/>
+        <TextField path=q::YEARS.path label=q::YEARS.label kind="text" inputmode="numeric" required=true maxlength=2 get=years set=set_years/>
+        <RadioGroup path=q::PROGRESSING.path legend=q::PROGRESSING.label options=yes_no_options() get=progressing set=set_progressing/>
+        <CheckboxGroup path=q::AREAS.path legend=q::AREAS.label options={vocab_options::<HairLossArea>()} get=areas set=set_areas/>
         <RadioGroup
-            path="hair_loss.pattern"
-            legend="Which pattern describes it best?"
+            path=q::HAIR_PATTERN.path
+            legend=q::HAIR_PATTERN.label
             options={vocab_options::<Pattern>()}
             get=pattern
             set=set_pattern
         />
         {when(move || pattern.get().as_deref() == Some(Pattern::Male.as_str()), move || view! {
-            <RadioGroup path="hair_loss.norwood_stage" legend="Norwood stage" hint="1 is a full hairline, 7 is the most advanced." options=norwood_opts.clone() get=norwood set=set_norwood/>
+            <RadioGroup path=q::NORWOOD_STAGE.path legend=q::NORWOOD_STAGE.label hint="1 is a full hairline, 7 is the most advanced." options=norwood_opts.clone() get=norwood set=set_norwood/>
         })}
         {when(move || pattern.get().as_deref() == Some(Pattern::Female.as_str()), move || view! {
-            <RadioGroup path="hair_loss.ludwig_stage" legend="Ludwig stage" hint="I is mild thinning, III is extensive." options=ludwig_opts.clone() get=ludwig set=set_ludwig/>
+            <RadioGroup path=q::LUDWIG_STAGE.path legend=q::LUDWIG_STAGE.label hint="I is mild thinning, III is extensive." options=ludwig_opts.clone() get=ludwig set=set_ludwig/>
         })}
     }
 }

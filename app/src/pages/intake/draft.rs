@@ -147,67 +147,6 @@ impl YesNo {
     }
 }
 
-/// The yes/no questions, with the JSON path each answers and its wording.
-pub const MEDICAL_QUESTIONS: &[(&str, &str)] = &[
-    (
-        "medical.keloid_tendency",
-        "Do you tend to form raised (keloid or hypertrophic) scars?",
-    ),
-    (
-        "medical.blood_thinners",
-        "Do you take blood thinners, or have a bleeding disorder?",
-    ),
-    ("medical.diabetes", "Do you have diabetes?"),
-    (
-        "medical.immune_suppressed",
-        "Is your immune system suppressed (condition or medicine)?",
-    ),
-    (
-        "medical.heart_condition",
-        "Do you have a heart condition or a pacemaker?",
-    ),
-    ("medical.epilepsy", "Do you have epilepsy?"),
-    (
-        "medical.bloodborne_infection",
-        "Do you have a blood-borne infection (e.g. hepatitis B or C, HIV)?",
-    ),
-    (
-        "medical.pregnant_or_breastfeeding",
-        "Are you pregnant or breastfeeding?",
-    ),
-    (
-        "medical.isotretinoin_last_12_months",
-        "Have you taken isotretinoin (e.g. Roaccutane) in the last 12 months?",
-    ),
-    (
-        "medical.minoxidil",
-        "Do you use minoxidil or another treatment on your scalp?",
-    ),
-    (
-        "medical.chemo_or_radiotherapy",
-        "Are you having chemotherapy or radiotherapy?",
-    ),
-    (
-        "medical.recent_sunburn",
-        "Is your scalp sunburnt, or was it in the last 2 weeks?",
-    ),
-];
-
-pub const COMFORT_QUESTIONS: &[(&str, &str)] = &[
-    ("comfort.needle_anxiety", "Are you anxious about needles?"),
-    ("comfort.previous_tattoos", "Have you had tattoos before?"),
-    ("comfort.numbing_cream", "Would you like numbing cream?"),
-];
-
-pub const LIFESTYLE_QUESTIONS: &[(&str, &str)] = &[
-    ("lifestyle.swimming", "Do you swim regularly?"),
-    ("lifestyle.sauna", "Do you use a sauna or steam room?"),
-    (
-        "lifestyle.heavy_exercise",
-        "Do you exercise hard or sweat a lot?",
-    ),
-];
-
 /// Collects conversion problems while building a [`Submission`].
 struct Build {
     errors: FieldErrors,

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::domain::questions as q;
+
 use super::fields::when;
 
 use super::{
@@ -91,11 +93,11 @@ pub fn Scars() -> impl IntoView {
                 view! {
                     <section class="card" aria-label=format!("Scar {}", i + 1)>
                         <h2>{format!("Scar {}", i + 1)}</h2>
-                        <RadioGroup path=format!("scars[{i}].kind") legend="Kind of scar" options={vocab_options::<ScarKind>()} get=kind set=set_kind/>
-                        <TextField path=format!("scars[{i}].location") label="Where is it?" required=true maxlength=200 get=loc set=set_loc/>
-                        <TextField path=format!("scars[{i}].size_cm") label="Roughly how long, in cm?" inputmode="decimal" required=true maxlength=5 get=size set=set_size/>
-                        <TextField path=format!("scars[{i}].age_months") label="How old is it, in months?" hint="Scars must be fully healed, usually 6 months or more." inputmode="numeric" required=true maxlength=4 get=age set=set_age/>
-                        <RadioGroup path=format!("scars[{i}].camouflage_wanted") legend="Would you like it camouflaged?" options=yes_no_options() get=cam set=set_cam/>
+                        <RadioGroup path=format!("scars[{i}].kind") legend=q::SCAR_KIND.label options={vocab_options::<ScarKind>()} get=kind set=set_kind/>
+                        <TextField path=format!("scars[{i}].location") label=q::SCAR_LOCATION.label required=true maxlength=200 get=loc set=set_loc/>
+                        <TextField path=format!("scars[{i}].size_cm") label=q::SCAR_SIZE.label inputmode="decimal" required=true maxlength=5 get=size set=set_size/>
+                        <TextField path=format!("scars[{i}].age_months") label=q::SCAR_AGE.label hint="Scars must be fully healed, usually 6 months or more." inputmode="numeric" required=true maxlength=4 get=age set=set_age/>
+                        <RadioGroup path=format!("scars[{i}].camouflage_wanted") legend=q::SCAR_CAMOUFLAGE.label options=yes_no_options() get=cam set=set_cam/>
                         <button type="button" class="button danger" on:click=move |_| ctx.draft.update(|d| { if i < d.scars.len() { d.scars.remove(i); } })>
                             {format!("Remove scar {}", i + 1)}
                         </button>
@@ -105,7 +107,7 @@ pub fn Scars() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <RadioGroup path="has_scars" legend="Do you have scars on your scalp?" options=yes_no_options() get=has set=set_has/>
+        <RadioGroup path=q::HAS_SCARS.path legend=q::HAS_SCARS.label options=yes_no_options() get=has set=set_has/>
         {when(move || has.get().as_deref() == Some("yes"), move || view! {
             {rows}
             <p id="f-scars" tabindex="-1"></p>
@@ -140,10 +142,10 @@ pub fn Transplants() -> impl IntoView {
                 view! {
                     <section class="card" aria-label=format!("Transplant {}", i + 1)>
                         <h2>{format!("Transplant {}", i + 1)}</h2>
-                        <RadioGroup path=format!("transplants[{i}].technique") legend="Technique" options={vocab_options::<TransplantTechnique>()} get=tech set=set_tech/>
-                        <TextField path=format!("transplants[{i}].year") label="Year" inputmode="numeric" required=true maxlength=4 get=year set=set_year/>
-                        <TextField path=format!("transplants[{i}].grafts") label="Number of grafts, if known" inputmode="numeric" maxlength=5 get=grafts set=set_grafts/>
-                        <RadioGroup path=format!("transplants[{i}].outcome") legend="How did it turn out?" options={vocab_options::<TransplantOutcome>()} get=outcome set=set_outcome/>
+                        <RadioGroup path=format!("transplants[{i}].technique") legend=q::TRANSPLANT_TECHNIQUE.label options={vocab_options::<TransplantTechnique>()} get=tech set=set_tech/>
+                        <TextField path=format!("transplants[{i}].year") label=q::TRANSPLANT_YEAR.label inputmode="numeric" required=true maxlength=4 get=year set=set_year/>
+                        <TextField path=format!("transplants[{i}].grafts") label=q::TRANSPLANT_GRAFTS.label inputmode="numeric" maxlength=5 get=grafts set=set_grafts/>
+                        <RadioGroup path=format!("transplants[{i}].outcome") legend=q::TRANSPLANT_OUTCOME.label options={vocab_options::<TransplantOutcome>()} get=outcome set=set_outcome/>
                         <button type="button" class="button danger" on:click=move |_| ctx.draft.update(|d| { if i < d.transplants.len() { d.transplants.remove(i); } })>
                             {format!("Remove transplant {}", i + 1)}
                         </button>
@@ -153,7 +155,7 @@ pub fn Transplants() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <RadioGroup path="has_transplants" legend="Have you had a hair transplant?" options=yes_no_options() get=has set=set_has/>
+        <RadioGroup path=q::HAS_TRANSPLANTS.path legend=q::HAS_TRANSPLANTS.label options=yes_no_options() get=has set=set_has/>
         {when(move || has.get().as_deref() == Some("yes"), move || view! {
             {rows}
             <p id="f-transplants" tabindex="-1"></p>

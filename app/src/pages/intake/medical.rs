@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 
+use crate::domain::questions as q;
+
 use super::fields::when;
 
 use super::{
-    draft::MEDICAL_QUESTIONS,
     fields::{vocab_options, CheckboxGroup, TextField, YesNoField},
     FormCtx,
 };
@@ -21,15 +22,15 @@ pub fn Medical() -> impl IntoView {
     let (meds, set_meds) = bind!(text, ctx, medications);
     view! {
         <p>"Your practitioner reads these answers before your visit to plan a safe treatment. They are kept confidential."</p>
-        <CheckboxGroup path="medical.allergies" legend="Are you allergic to any of these?" hint="Leave empty if none." options={vocab_options::<Allergy>()} get=allergies set=set_allergies/>
+        <CheckboxGroup path=q::ALLERGIES.path legend=q::ALLERGIES.label hint="Leave empty if none." options={vocab_options::<Allergy>()} get=allergies set=set_allergies/>
         {when(move || !allergies.with(Vec::is_empty), move || view! {
-            <TextField path="medical.allergy_details" label="What do you react to, and how?" required=true multiline=true maxlength=1000 get=details set=set_details/>
+            <TextField path=q::ALLERGY_DETAILS.path label=q::ALLERGY_DETAILS.label required=true multiline=true maxlength=1000 get=details set=set_details/>
         })}
-        <CheckboxGroup path="medical.skin_conditions" legend="Do you have any of these on your scalp?" hint="Leave empty if none." options={vocab_options::<SkinCondition>()} get=skin set=set_skin/>
+        <CheckboxGroup path=q::SKIN_CONDITIONS.path legend=q::SKIN_CONDITIONS.label hint="Leave empty if none." options={vocab_options::<SkinCondition>()} get=skin set=set_skin/>
         {when(move || skin.with(|s| s.iter().any(|v| v == SkinCondition::Other.as_str())), move || view! {
-            <TextField path="medical.skin_condition_other" label="What is the other condition?" required=true maxlength=500 get=skin_other set=set_skin_other/>
+            <TextField path=q::SKIN_CONDITION_OTHER.path label=q::SKIN_CONDITION_OTHER.label required=true maxlength=500 get=skin_other set=set_skin_other/>
         })}
-        {MEDICAL_QUESTIONS.iter().map(|(path, q)| view! { <YesNoField path=*path legend=*q/> }).collect_view()}
-        <TextField path="medical.medications" label="Medicines you take" hint="Include anything for hair loss, like finasteride." multiline=true maxlength=1000 get=meds set=set_meds/>
+        {q::MEDICAL_YES_NO.iter().map(|q| view! { <YesNoField path=q.path legend=q.label/> }).collect_view()}
+        <TextField path=q::MEDICATIONS.path label=q::MEDICATIONS.label hint="Include anything for hair loss, like finasteride." multiline=true maxlength=1000 get=meds set=set_meds/>
     }
 }

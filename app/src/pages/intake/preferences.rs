@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::domain::questions as q;
+
 use super::{
-    draft::{COMFORT_QUESTIONS, LIFESTYLE_QUESTIONS},
     fields::{vocab_options, RadioGroup, TextField, YesNoField},
     FormCtx,
 };
@@ -26,8 +27,8 @@ pub fn Comfort() -> impl IntoView {
         .collect();
     view! {
         <p>"Most clients feel a scratching or buzzing sensation. Numbing cream is usually applied first."</p>
-        <RadioGroup path="comfort.pain_tolerance" legend="How sensitive are you to pain?" hint="0 is not sensitive at all, 10 is very sensitive." options=options get=pain set=set_pain/>
-        {COMFORT_QUESTIONS.iter().map(|(path, q)| view! { <YesNoField path=*path legend=*q/> }).collect_view()}
+        <RadioGroup path=q::PAIN_TOLERANCE.path legend=q::PAIN_TOLERANCE.label hint="0 is not sensitive at all, 10 is very sensitive." options=options get=pain set=set_pain/>
+        {q::COMFORT_YES_NO.iter().map(|q| view! { <YesNoField path=q.path legend=q.label/> }).collect_view()}
     }
 }
 
@@ -39,10 +40,10 @@ pub fn Lifestyle() -> impl IntoView {
     let (style, set_style) = bind!(choice, ctx, hair_style);
     view! {
         <p>"These affect how long your results last."</p>
-        <RadioGroup path="lifestyle.sun_exposure" legend="How much sun does your scalp get?" options={vocab_options::<SunExposure>()} get=sun set=set_sun/>
-        {LIFESTYLE_QUESTIONS.iter().map(|(path, q)| view! { <YesNoField path=*path legend=*q/> }).collect_view()}
-        <RadioGroup path="lifestyle.scalp_type" legend="Your scalp is usually" options={vocab_options::<ScalpType>()} get=scalp set=set_scalp/>
-        <RadioGroup path="lifestyle.hair_style" legend="How do you keep your hair?" options={vocab_options::<HairStyle>()} get=style set=set_style/>
+        <RadioGroup path=q::SUN_EXPOSURE.path legend=q::SUN_EXPOSURE.label options={vocab_options::<SunExposure>()} get=sun set=set_sun/>
+        {q::LIFESTYLE_YES_NO.iter().map(|q| view! { <YesNoField path=q.path legend=q.label/> }).collect_view()}
+        <RadioGroup path=q::SCALP_TYPE.path legend=q::SCALP_TYPE.label options={vocab_options::<ScalpType>()} get=scalp set=set_scalp/>
+        <RadioGroup path=q::HAIR_STYLE.path legend=q::HAIR_STYLE.label options={vocab_options::<HairStyle>()} get=style set=set_style/>
     }
 }
 
@@ -54,9 +55,9 @@ pub fn Goals() -> impl IntoView {
     let (colour, set_colour) = bind!(text, ctx, natural_hair_colour);
     let (notes, set_notes) = bind!(text, ctx, notes);
     view! {
-        <RadioGroup path="goals.hairline_style" legend="Hairline you would like" options={vocab_options::<HairlineStyle>()} get=line set=set_line/>
-        <RadioGroup path="goals.density" legend="Density you would like" options={vocab_options::<Density>()} get=density set=set_density/>
-        <TextField path="goals.natural_hair_colour" label="Your natural hair colour" autocomplete="off" maxlength=60 get=colour set=set_colour/>
-        <TextField path="goals.notes" label="Anything else about the look you want?" multiline=true maxlength=2000 get=notes set=set_notes/>
+        <RadioGroup path=q::HAIRLINE_STYLE.path legend=q::HAIRLINE_STYLE.label options={vocab_options::<HairlineStyle>()} get=line set=set_line/>
+        <RadioGroup path=q::DENSITY.path legend=q::DENSITY.label options={vocab_options::<Density>()} get=density set=set_density/>
+        <TextField path=q::NATURAL_HAIR_COLOUR.path label=q::NATURAL_HAIR_COLOUR.label autocomplete="off" maxlength=60 get=colour set=set_colour/>
+        <TextField path=q::GOAL_NOTES.path label=q::GOAL_NOTES.label multiline=true maxlength=2000 get=notes set=set_notes/>
     }
 }

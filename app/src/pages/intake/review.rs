@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use super::fields::when;
 
 use super::{
-    draft::{Draft, Pattern, COMFORT_QUESTIONS, LIFESTYLE_QUESTIONS, MEDICAL_QUESTIONS},
+    draft::{Draft, Pattern},
     submit, FormCtx, STEPS,
 };
+use crate::domain::questions::{self as q, Question};
 
 fn yn(v: Option<bool>) -> String {
     match v {
@@ -45,51 +46,56 @@ fn opt_label<T: Copy>(v: Option<T>, label: fn(T) -> &'static str) -> String {
 /// The answers of one step as (question, answer) rows.
 fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
     use crate::domain::vocab::*;
-    let r = |q: &str, a: String| (q.to_string(), a);
-    let questions = |qs: &[(&str, &str)]| {
+    // Each answer beside the words it was asked with.
+    let r = |question: Question, a: String| (question.label.to_string(), a);
+    let item = |name: &str, i: usize, a: String| (format!("{name} {}", i + 1), a);
+    // What the consent and signature steps came to, not questions.
+    let fact = |what: &str, a: String| (what.to_string(), a);
+    let questions = |qs: &[Question]| {
         qs.iter()
-            .map(|(p, q)| r(q, yn(d.yes_no(p))))
+            .map(|question| r(*question, yn(d.yes_no(question.path))))
             .collect::<Vec<_>>()
     };
     match step {
         0 => vec![
-            r("Full name", or_dash(&d.full_name)),
-            r("Date of birth", or_dash(&d.date_of_birth)),
-            r("E-mail", or_dash(&d.email)),
-            r("Phone", or_dash(&d.phone)),
+            r(q::FULL_NAME, or_dash(&d.full_name)),
+            r(q::DATE_OF_BIRTH, or_dash(&d.date_of_birth)),
+            r(q::EMAIL, or_dash(&d.email)),
+            r(q::PHONE, or_dash(&d.phone)),
             r(
-                "Contact by",
+                q::PREFERRED_CONTACT,
                 opt_label(d.preferred_contact, PreferredContact::label),
             ),
-            r("Preferred date", or_dash(&d.preferred_date)),
+            r(q::PREFERRED_DATE, or_dash(&d.preferred_date)),
         ],
         1 => {
             let mut v = vec![
-                r("Causes", labels(&d.causes, HairLossCause::label)),
-                r("Years", or_dash(&d.years)),
-                r("Still progressing", yn(d.progressing)),
-                r("Areas", labels(&d.areas, HairLossArea::label)),
+                r(q::CAUSES, labels(&d.causes, HairLossCause::label)),
+                r(q::YEARS, or_dash(&d.years)),
+                r(q::PROGRESSING, yn(d.progressing)),
+                r(q::AREAS, labels(&d.areas, HairLossArea::label)),
             ];
             if d.causes.contains(&HairLossCause::Other) {
-                v.insert(1, r("Other cause", or_dash(&d.cause_other)));
+                v.insert(1, r(q::CAUSE_OTHER, or_dash(&d.cause_other)));
             }
             match d.pattern {
-                Some(Pattern::Male) => v.push(r("Norwood stage", or_dash(&d.norwood_stage))),
-                Some(Pattern::Female) => v.push(r("Ludwig stage", or_dash(&d.ludwig_stage))),
-                _ => v.push(r("Pattern", "Not sure".into())),
+                Some(Pattern::Male) => v.push(r(q::NORWOOD_STAGE, or_dash(&d.norwood_stage))),
+                Some(Pattern::Female) => v.push(r(q::LUDWIG_STAGE, or_dash(&d.ludwig_stage))),
+                _ => v.push(r(q::HAIR_PATTERN, "Not sure".into())),
             }
             v
         }
         2 => {
             if d.has_scars != Some(true) {
-                return vec![r("Scars", yn(d.has_scars))];
+                return vec![r(q::HAS_SCARS, yn(d.has_scars))];
             }
             d.scars
                 .iter()
                 .enumerate()
                 .map(|(i, s)| {
-                    r(
-                        &format!("Scar {}", i + 1),
+                    item(
+                        "Scar",
+                        i,
                         format!(
                             "{} · {} · {} cm · {} months · camouflage: {}",
                             opt_label(s.kind, ScarKind::label),
@@ -104,14 +110,15 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
         }
         3 => {
             if d.has_transplants != Some(true) {
-                return vec![r("Transplants", yn(d.has_transplants))];
+                return vec![r(q::HAS_TRANSPLANTS, yn(d.has_transplants))];
             }
             d.transplants
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    r(
-                        &format!("Transplant {}", i + 1),
+                    item(
+                        "Transplant",
+                        i,
                         format!(
                             "{} · {} · {} grafts · {}",
                             opt_label(t.technique, TransplantTechnique::label),
@@ -124,48 +131,51 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
                 .collect()
         }
         4 => {
-            let mut v = vec![r("Allergies", labels(&d.allergies, Allergy::label))];
+            let mut v = vec![r(q::ALLERGIES, labels(&d.allergies, Allergy::label))];
             if !d.allergies.is_empty() {
-                v.push(r("Allergy details", or_dash(&d.allergy_details)));
+                v.push(r(q::ALLERGY_DETAILS, or_dash(&d.allergy_details)));
             }
             v.push(r(
-                "Scalp conditions",
+                q::SKIN_CONDITIONS,
                 labels(&d.skin_conditions, SkinCondition::label),
             ));
             if d.skin_conditions.contains(&SkinCondition::Other) {
-                v.push(r("Other condition", or_dash(&d.skin_condition_other)));
+                v.push(r(q::SKIN_CONDITION_OTHER, or_dash(&d.skin_condition_other)));
             }
-            v.extend(questions(MEDICAL_QUESTIONS));
-            v.push(r("Medicines", or_dash(&d.medications)));
+            v.extend(questions(q::MEDICAL_YES_NO));
+            v.push(r(q::MEDICATIONS, or_dash(&d.medications)));
             v
         }
         5 => {
-            let mut v = vec![r("Pain sensitivity (0–10)", or_dash(&d.pain_tolerance))];
-            v.extend(questions(COMFORT_QUESTIONS));
+            let mut v = vec![r(
+                q::PAIN_TOLERANCE,
+                format!("{} of 10", or_dash(&d.pain_tolerance)),
+            )];
+            v.extend(questions(q::COMFORT_YES_NO));
             v
         }
         6 => {
             let mut v = vec![r(
-                "Sun exposure",
+                q::SUN_EXPOSURE,
                 opt_label(d.sun_exposure, SunExposure::label),
             )];
-            v.extend(questions(LIFESTYLE_QUESTIONS));
-            v.push(r("Scalp", opt_label(d.scalp_type, ScalpType::label)));
-            v.push(r("Hair kept", opt_label(d.hair_style, HairStyle::label)));
+            v.extend(questions(q::LIFESTYLE_YES_NO));
+            v.push(r(q::SCALP_TYPE, opt_label(d.scalp_type, ScalpType::label)));
+            v.push(r(q::HAIR_STYLE, opt_label(d.hair_style, HairStyle::label)));
             v
         }
         7 => vec![
             r(
-                "Hairline",
+                q::HAIRLINE_STYLE,
                 opt_label(d.hairline_style, HairlineStyle::label),
             ),
-            r("Density", opt_label(d.density, Density::label)),
-            r("Natural hair colour", or_dash(&d.natural_hair_colour)),
-            r("Notes", or_dash(&d.notes)),
+            r(q::DENSITY, opt_label(d.density, Density::label)),
+            r(q::NATURAL_HAIR_COLOUR, or_dash(&d.natural_hair_colour)),
+            r(q::GOAL_NOTES, or_dash(&d.notes)),
         ],
         8 => vec![
-            r("Clauses agreed", d.accepted.len().to_string()),
-            r(
+            fact("Clauses agreed", d.accepted.len().to_string()),
+            fact(
                 "Marketing photos",
                 if d.photo_marketing {
                     "Yes".into()
@@ -173,7 +183,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
                     "No".into()
                 },
             ),
-            r(
+            fact(
                 "Electronic signature",
                 if d.esign_disclosure {
                     "Agreed".into()
@@ -183,8 +193,8 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
             ),
         ],
         9 => vec![
-            r("Typed name", or_dash(&d.typed_name)),
-            r(
+            r(q::TYPED_NAME, or_dash(&d.typed_name)),
+            fact(
                 "Drawn signature",
                 if d.strokes.is_empty() {
                     "Not drawn".into()

@@ -7,7 +7,7 @@ use super::{
     fields::{FieldError, TextField},
     FormCtx,
 };
-use crate::bind;
+use crate::{bind, domain::questions as q};
 
 /// The canvas's own pixel size; CSS scales it to the screen width. Written
 /// out for the markup too: formatting a float would pull the float printer
@@ -144,7 +144,7 @@ pub fn SignatureStep() -> impl IntoView {
             <FieldError path="signature.strokes"/>
             <FieldError path="signature.png_base64"/>
         </div>
-        <TextField path="signature.typed_name" label="Type your full name" hint=format!("Exactly as in \u{201c}About you\u{201d}: {}", name()) required=true autocomplete="name" maxlength=120 get=typed set=set_typed/>
+        <TextField path=q::TYPED_NAME.path label=q::TYPED_NAME.label hint=format!("Exactly as in \u{201c}About you\u{201d}: {}", name()) required=true autocomplete="name" maxlength=120 get=typed set=set_typed/>
     }
 }
 
