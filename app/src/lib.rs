@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::MetaTags;
 #[cfg(not(feature = "hydrate"))]
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
-#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+#[cfg(not(feature = "hydrate"))]
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
@@ -106,8 +106,8 @@ fn DocumentHead() -> impl IntoView {
 #[component]
 fn DocumentHead() -> impl IntoView {}
 
-/// The server and the clinic's bundle route with the router.
-#[cfg(any(not(feature = "hydrate"), feature = "staff-bundle"))]
+/// The server routes with the router.
+#[cfg(not(feature = "hydrate"))]
 #[component]
 fn Pages() -> impl IntoView {
     view! {
@@ -139,6 +139,27 @@ fn Pages() -> impl IntoView {
     }
 }
 
+/// The clinic's bundle does the same for the staff pages: each link is a
+/// whole page load, so the bundle carries no router.
+#[cfg(all(feature = "hydrate", feature = "staff-bundle"))]
+#[component]
+fn Pages() -> impl IntoView {
+    use leptos::either::EitherOf6;
+    use pages::staff;
+    let path = browser::path();
+    let submission = path
+        .strip_prefix("/staff/submissions/")
+        .filter(|id| !id.is_empty() && !id.contains('/'));
+    match path.as_str() {
+        "/staff" => EitherOf6::A(staff::queue::QueuePage()),
+        "/staff/login" => EitherOf6::B(staff::login::LoginPage()),
+        "/staff/invites" => EitherOf6::D(staff::invites::InvitesPage()),
+        "/staff/audit" => EitherOf6::E(staff::audit::AuditPage()),
+        _ if submission.is_some() => EitherOf6::C(staff::detail::DetailPage()),
+        _ => EitherOf6::F(pages::not_found::NotFound()),
+    }
+}
+
 /// Every page, on the server.
 #[cfg(not(feature = "hydrate"))]
 #[component]
@@ -148,21 +169,6 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("") view=pages::landing::Landing/>
             <Route path=path!("intake") view=pages::intake::IntakePage/>
             <Route path=path!("intake/:token") view=pages::intake::IntakePage/>
-            <Route path=path!("staff") view=pages::staff::queue::QueuePage/>
-            <Route path=path!("staff/login") view=pages::staff::login::LoginPage/>
-            <Route path=path!("staff/submissions/:id") view=pages::staff::detail::DetailPage/>
-            <Route path=path!("staff/invites") view=pages::staff::invites::InvitesPage/>
-            <Route path=path!("staff/audit") view=pages::staff::audit::AuditPage/>
-        </Routes>
-    }
-}
-
-/// The clinic's bundle: the staff pages.
-#[cfg(all(feature = "hydrate", feature = "staff-bundle"))]
-#[component]
-fn AppRoutes() -> impl IntoView {
-    view! {
-        <Routes fallback=pages::not_found::NotFound>
             <Route path=path!("staff") view=pages::staff::queue::QueuePage/>
             <Route path=path!("staff/login") view=pages::staff::login::LoginPage/>
             <Route path=path!("staff/submissions/:id") view=pages::staff::detail::DetailPage/>

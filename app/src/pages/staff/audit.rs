@@ -19,22 +19,24 @@ fn Audit() -> impl IntoView {
     }
     let csrf = StoredValue::new(me.csrf_token);
     let action = RwSignal::new(String::new());
-    let items = RwSignal::new(Vec::new());
-    let problem = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
+    // Read again whenever the chosen action changes.
+    let page = LocalResource::new(move || {
         let a = action.get();
         let url = if a.is_empty() {
             "/api/v1/staff/audit?limit=200".to_string()
         } else {
             format!("/api/v1/staff/audit?limit=200&action={a}")
         };
-        leptos::task::spawn_local(async move {
-            match call::<Page>("GET", &url, None::<&()>, &csrf.get_value()).await {
-                Ok(p) => items.set(p.items),
-                Err(e) => problem.set(Some(e)),
-            }
-        });
+        let csrf = csrf.get_value();
+        async move { call::<Page>("GET", &url, None::<&()>, &csrf).await }
     });
+    let items = move || {
+        page.get()
+            .and_then(Result::ok)
+            .map(|p| p.items)
+            .unwrap_or_default()
+    };
+    let problem = move || page.get().and_then(Result::err);
     view! {
         <div class="field">
             <label for="audit-action">"Action"</label>
@@ -43,9 +45,9 @@ fn Audit() -> impl IntoView {
                 {AuditAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{a.label()}</option> }).collect_view()}
             </select>
         </div>
-        {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        {move || problem().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         <ol class="audit" id="audit">
-            {move || items.get().into_iter().map(|e| view! {
+            {move || items().into_iter().map(|e| view! {
                 <li>
                     <strong>{e.action.label()}</strong>
                     {format!(" · {} · {} · {}", local_time(&e.at), e.staff.unwrap_or_else(|| "—".into()), e.ip.unwrap_or_default())}

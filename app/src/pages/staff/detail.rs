@@ -24,55 +24,70 @@ pub fn DetailPage() -> impl IntoView {
     view! { <StaffShell title="Submission"><DetailView/></StaffShell> }
 }
 
+/// The submission's id, from the page's path (`/staff/submissions/{id}`).
+fn submission_id() -> String {
+    #[cfg(feature = "hydrate")]
+    let path = browser::path();
+    #[cfg(not(feature = "hydrate"))]
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    path.rsplit('/').next().unwrap_or_default().to_string()
+}
+
+/// A review action: where to post below the submission, the JSON body,
+/// and what to tell the reviewer once it is done.
+#[derive(Clone)]
+struct Post {
+    path: &'static str,
+    body: Option<String>,
+    done: String,
+}
+
 #[component]
 fn DetailView() -> impl IntoView {
     let me = me();
-    let params = leptos_router::hooks::use_params_map();
-    let id = params.with_untracked(|p| p.get("id")).unwrap_or_default();
-    let detail = RwSignal::new(None::<SubmissionDetail>);
-    let problem = RwSignal::new(None::<String>);
+    let id = submission_id();
     let action_error = RwSignal::new(None::<String>);
     let action_done = RwSignal::new(None::<String>);
     let status_note = RwSignal::new(String::new());
     let new_note = RwSignal::new(String::new());
     let note_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     let csrf = StoredValue::new(me.csrf_token.clone());
     let base = StoredValue::new(format!("/api/v1/staff/submissions/{id}"));
 
-    let reload = move || {
-        let url = base.get_value();
-        leptos::task::spawn_local(async move {
-            match call::<SubmissionDetail>("GET", &url, None::<&()>, &csrf.get_value()).await {
-                Ok(d) => detail.set(Some(d)),
-                Err(e) => problem.set(Some(e)),
+    let detail = LocalResource::new(move || {
+        let (url, csrf) = (base.get_value(), csrf.get_value());
+        async move { call::<SubmissionDetail>("GET", &url, None::<&()>, &csrf).await }
+    });
+    let post = Action::new_local(move |p: &Post| {
+        let url = format!("{}{}", base.get_value(), p.path);
+        let (path, body, done, csrf) = (p.path, p.body.clone(), p.done.clone(), csrf.get_value());
+        async move {
+            call_json::<IgnoredAny>("POST", &url, body, &csrf)
+                .await
+                .map(|_| (path, done))
+        }
+    });
+    let busy = post.pending();
+    // What the last action came to: said, its field emptied, the record read again.
+    Effect::new(move |_| match post.value().get() {
+        Some(Ok((path, done))) => {
+            action_error.set(None);
+            action_done.set(Some(done));
+            match path {
+                "/status" => status_note.set(String::new()),
+                "/notes" => new_note.set(String::new()),
+                _ => {}
             }
-        });
-    };
-    Effect::new(move |_| reload());
-
-    let post = move |path: &'static str,
-                     body: Option<String>,
-                     done: String,
-                     on_ok: Box<dyn Fn() + Send + Sync>| {
-        busy.set(true);
-        action_error.set(None);
-        action_done.set(None);
-        let url = format!("{}{path}", base.get_value());
-        leptos::task::spawn_local(async move {
-            let result = call_json::<IgnoredAny>("POST", &url, body, &csrf.get_value()).await;
-            busy.set(false);
-            match result {
-                Ok(_) => {
-                    on_ok();
-                    action_done.set(Some(done));
-                    reload();
-                }
-                Err(e) => action_error.set(Some(e)),
-            }
-        });
-    };
-    let post = StoredValue::new(post);
+            detail.refetch();
+        }
+        Some(Err(e)) => {
+            action_done.set(None);
+            action_error.set(Some(e));
+        }
+        None => {}
+    });
 
     let change_status = move |to: ReviewStatus, label: &'static str| {
         let note = status_note.get_untracked();
@@ -80,14 +95,10 @@ fn DetailView() -> impl IntoView {
             status: to.as_str().to_string(),
             note: (!note.trim().is_empty()).then_some(note),
         };
-        let body = serde_json::to_string(&body).ok();
-        post.with_value(|p| {
-            p(
-                "/status",
-                body,
-                format!("Done: {label}."),
-                Box::new(move || status_note.set(String::new())),
-            )
+        post.dispatch(Post {
+            path: "/status",
+            body: serde_json::to_string(&body).ok(),
+            done: format!("Done: {label}."),
         });
     };
     let add_note = move |ev: leptos::ev::SubmitEvent| {
@@ -98,42 +109,39 @@ fn DetailView() -> impl IntoView {
             return;
         }
         note_error.set(None);
-        post.with_value(|p| {
-            p(
-                "/notes",
-                serde_json::to_string(&NewNote { text }).ok(),
-                "Note added.".into(),
-                Box::new(move || new_note.set(String::new())),
-            )
+        post.dispatch(Post {
+            path: "/notes",
+            body: serde_json::to_string(&NewNote { text }).ok(),
+            done: "Note added.".into(),
         });
     };
     let email = move |_| {
-        post.with_value(|p| {
-            p(
-                "/email",
-                None,
-                "The PDF is queued to the client's e-mail.".into(),
-                Box::new(|| {}),
-            )
+        post.dispatch(Post {
+            path: "/email",
+            body: None,
+            done: "The PDF is queued to the client's e-mail.".into(),
         });
     };
     let is_admin = me.is_admin();
-    let erase = move |_| {
-        if !browser::confirm("Erase this submission and its signed PDF for good? Only a record of the deletion is kept.") {
-            return;
-        }
-        let url = base.get_value();
-        leptos::task::spawn_local(async move {
-            match call::<()>("DELETE", &url, None::<&()>, &csrf.get_value()).await {
+    let erase = Action::new_local(move |_: &()| {
+        let (url, csrf) = (base.get_value(), csrf.get_value());
+        async move {
+            match call::<()>("DELETE", &url, None::<&()>, &csrf).await {
                 Ok(()) => browser::navigate("/staff"),
                 Err(e) => action_error.set(Some(e)),
             }
-        });
+        }
+    });
+    let erase = move |_| {
+        if browser::confirm("Erase this submission and its signed PDF for good? Only a record of the deletion is kept.") {
+            erase.dispatch(());
+        }
     };
 
     view! {
-        {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
-        {move || detail.get().map(|d| {
+        {move || detail.get().map(|loaded| match loaded {
+            Err(problem) => view! { <p class="error" role="alert">{problem}</p> }.into_any(),
+            Ok(d) => {
             let pdf = format!("{}/consent.pdf", base.get_value());
             let stop = d.flags.iter().any(|f| f.severity == Severity::Stop);
             let has_email = d.client.email.is_some();
@@ -196,6 +204,8 @@ fn DetailView() -> impl IntoView {
                 <Answers sections=d.sections.clone() signature=d.signature.clone()/>
                 <MailList mail=d.mail.clone()/>
                 <History history=d.history.clone() id=d.id/>
+            }
+            .into_any()
             }
         })}
     }

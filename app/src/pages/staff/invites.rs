@@ -18,55 +18,40 @@ fn Invites() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let when = RwSignal::new(String::new());
     let send = RwSignal::new(true);
-    let created = RwSignal::new(None::<Invite>);
-    let failure = RwSignal::new(None::<String>);
-    let items = RwSignal::new(Vec::<Invite>::new());
-    let busy = RwSignal::new(false);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            if let Ok(l) = call::<InviteList>(
-                "GET",
-                "/api/v1/staff/invites",
-                None::<&()>,
-                &csrf.get_value(),
-            )
-            .await
-            {
-                items.set(l.items);
-            }
-        });
+    let list = LocalResource::new(move || {
+        let csrf = csrf.get_value();
+        async move { call::<InviteList>("GET", "/api/v1/staff/invites", None::<&()>, &csrf).await }
+    });
+    let items = move || {
+        list.get()
+            .and_then(Result::ok)
+            .map(|l| l.items)
+            .unwrap_or_default()
     };
-    Effect::new(move |_| reload());
+    let create = Action::new_local(move |body: &NewInvite| {
+        let (body, csrf) = (body.clone(), csrf.get_value());
+        async move { call::<Invite>("POST", "/api/v1/staff/invites", Some(&body), &csrf).await }
+    });
+    let busy = create.pending();
+    let created = move || create.value().get().and_then(Result::ok);
+    let failure = move || create.value().get().and_then(Result::err);
+    // A new invite: the form is emptied and the list read again.
+    Effect::new(move |_| {
+        if create.value().with(|v| matches!(v, Some(Ok(_)))) {
+            for s in [name, email, phone, when] {
+                s.set(String::new());
+            }
+            list.refetch();
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        failure.set(None);
-        let body = NewInvite {
+        create.dispatch(NewInvite {
             client_name: name.get_untracked(),
             email: Some(email.get_untracked()),
             phone: Some(phone.get_untracked()),
             appointment_at: when.get_untracked(),
             send_email: send.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            let result = call::<Invite>(
-                "POST",
-                "/api/v1/staff/invites",
-                Some(&body),
-                &csrf.get_value(),
-            )
-            .await;
-            busy.set(false);
-            match result {
-                Ok(i) => {
-                    created.set(Some(i));
-                    for s in [name, email, phone, when] {
-                        s.set(String::new());
-                    }
-                    reload();
-                }
-                Err(e) => failure.set(Some(e)),
-            }
         });
     };
     let text = |id: &'static str,
@@ -95,11 +80,11 @@ fn Invites() -> impl IntoView {
                     <input id="invite-send" type="checkbox" prop:checked=move || send.get() on:change=move |ev| send.set(event_target_checked(&ev))/>
                     <label for="invite-send">"E-mail the link to the client"</label>
                 </div>
-                <div role="alert" id="invite-error">{move || failure.get().map(|f| view! { <p class="error">{f}</p> })}</div>
+                <div role="alert" id="invite-error">{move || failure().map(|f| view! { <p class="error">{f}</p> })}</div>
                 <button type="submit" class="button primary" id="create-invite" disabled=move || busy.get()>"Create invite"</button>
             </form>
             <div role="status">
-                {move || created.get().map(|i| view! {
+                {move || created().map(|i| view! {
                     <div class="success">
                         <p>{format!("Invite for {} created ({}).", i.client_name, i.status.label())}</p>
                         <p>"Personal link (shown only now):"</p>
@@ -111,7 +96,7 @@ fn Invites() -> impl IntoView {
         <section class="card">
             <h2>"Recent invites"</h2>
             <ul class="invites" id="invites">
-                {move || items.get().into_iter().map(|i| view! {
+                {move || items().into_iter().map(|i| view! {
                     <li data-id=i.id.to_string()>
                         <strong>{i.client_name}</strong>
                         <span class=format!("pill {}", i.status.as_str())>{i.status.label()}</span>
