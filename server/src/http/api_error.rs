@@ -2,8 +2,7 @@
 //! Causes are logged with the request id; internals never reach the client.
 
 use actix_web::{http::StatusCode, HttpResponse, ResponseError};
-use serde_json::json;
-use stipple_app::domain::FieldErrors;
+use stipple_app::domain::{api::ErrorBody, FieldErrors};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -77,40 +76,36 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let body = match self {
-            ApiError::BadRequest(m) => json!({"error": m}),
-            ApiError::Invalid(errors) => {
-                json!({"error": "Some answers need attention", "errors": errors})
-            }
-            ApiError::NotFound => json!({"error": "Not found"}),
-            ApiError::Missing(m) => json!({"error": m}),
-            ApiError::Unauthorized => json!({"error": "Please sign in"}),
-            ApiError::WrongCredentials => json!({"error": "Wrong e-mail or password"}),
-            ApiError::Forbidden(m) => json!({"error": m}),
+        let message = |m: &str| m.to_string();
+        let error = match self {
+            ApiError::BadRequest(m) | ApiError::Gone(m) | ApiError::ConflictMessage(m) => m.clone(),
+            ApiError::Invalid(_) => message("Some answers need attention"),
+            ApiError::NotFound => message("Not found"),
+            ApiError::Missing(m) | ApiError::Forbidden(m) | ApiError::Conflict(m) => message(m),
+            ApiError::Unauthorized => message("Please sign in"),
+            ApiError::WrongCredentials => message("Wrong e-mail or password"),
             ApiError::TooManyRequests(_) => {
-                json!({"error": "Too many failed sign-ins; please wait and try again"})
+                message("Too many failed sign-ins; please wait and try again")
             }
-            ApiError::Gone(m) => json!({"error": m}),
-            ApiError::Conflict(m) => json!({"error": m}),
-            ApiError::ConflictMessage(m) => json!({"error": m}),
-            ApiError::TooLarge(limit) => {
-                json!({"error": format!("The request body is larger than {limit} bytes")})
-            }
+            ApiError::TooLarge(limit) => format!("The request body is larger than {limit} bytes"),
             ApiError::UnsupportedMediaType(accepted) => {
-                json!({"error": format!("Send the body with Content-Type: {accepted}")})
+                format!("Send the body with Content-Type: {accepted}")
             }
-            ApiError::MethodNotAllowed(allowed) => {
-                json!({"error": format!("This address answers {allowed}")})
-            }
+            ApiError::MethodNotAllowed(allowed) => format!("This address answers {allowed}"),
             ApiError::Unavailable(e) => {
                 tracing::error!(error = format!("{e:#}"), "storage unavailable");
-                json!({"error": "The service is temporarily unavailable; please try again shortly"})
+                message("The service is temporarily unavailable; please try again shortly")
             }
             ApiError::Unexpected(e) => {
                 tracing::error!(error = format!("{e:#}"), "unexpected error");
-                json!({"error": "Something went wrong on our side"})
+                message("Something went wrong on our side")
             }
         };
+        let errors = match self {
+            ApiError::Invalid(errors) => Some(errors.clone()),
+            _ => None,
+        };
+        let body = ErrorBody { error, errors };
         let mut res = HttpResponse::build(self.status_code()).json(body);
         let retry_after = match self {
             ApiError::Unavailable(_) => Some(5),
