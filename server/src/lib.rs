@@ -1,8 +1,8 @@
 //! Stipple's server as a library, so tests start exactly what `stipple serve` runs.
 //!
 //! Layers, each importing only those above it:
-//! - shared: `config`, `db`, `entities`, `secret`, `state`, `http`, `mail`,
-//!   `consent`, `audit` (recording);
+//! - shared: `config`, `db`, `entities`, `secret`, `endpoints` (route
+//!   tables), `state`, `http`, `mail`, `consent`, `audit` (recording);
 //! - `auth`: staff accounts, sessions and the guard of the staff routes;
 //! - features: `intake` (the client's submissions), `invites`, `review`
 //!   (the staff queue), each with its own route table;
@@ -18,6 +18,7 @@ pub mod consent;
 /// benchmarked alone); the server knows it by this name.
 pub use stipple_pdf as consent_pdf;
 pub mod db;
+pub mod endpoints;
 pub mod entities;
 pub mod http;
 pub mod intake;

@@ -17,11 +17,8 @@ use utoipa::{
 
 use crate::{
     audit, auth,
-    http::{
-        self,
-        routes::{self, Access, Endpoint, Verb},
-    },
-    intake, invites, review,
+    endpoints::{self as routes, Access, Endpoint, Verb},
+    http, intake, invites, review,
     state::AppState,
 };
 

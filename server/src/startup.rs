@@ -13,9 +13,9 @@ use crate::{
     audit, auth,
     config::{Secret, Settings},
     consent::Templates,
-    db, http,
-    http::routes::Endpoint,
-    intake, invites,
+    db,
+    endpoints::{self, Endpoint},
+    http, intake, invites,
     mail::{MailSender, Transport},
     openapi, review,
     secret::SecretKey,
@@ -121,7 +121,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(state.clone())
             .app_data(web::Data::new(leptos_options.clone()))
             .configure(http::configure)
-            .configure(|cfg| http::routes::configure_public(cfg, ENDPOINTS))
+            .configure(|cfg| endpoints::configure_public(cfg, ENDPOINTS))
             .configure(|cfg| auth::guard::configure(cfg, ENDPOINTS))
             .configure(|cfg| http::static_files::configure(cfg, &state.settings.site_root))
             .leptos_routes(routes, move || stipple_app::shell(options.clone()))

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, consent::Templates, http::routes::Endpoint, mail::MailSender,
-    secret::SecretKey,
+    config::Settings, consent::Templates, endpoints::Endpoint, mail::MailSender, secret::SecretKey,
 };
 
 #[derive(Clone)]

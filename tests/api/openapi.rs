@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use stipple_server::{http::routes, startup::ENDPOINTS};
+use stipple_server::{endpoints as routes, startup::ENDPOINTS};
 use stipple_tests::db_test;
 
 db_test!(

@@ -7,8 +7,8 @@ use reqwest::Method;
 use sea_orm::{sea_query::Expr, ConnectionTrait, EntityTrait};
 use serde_json::{json, Value};
 use stipple_server::{
+    endpoints::{self as routes, Access, Endpoint, Verb, STAFF_PREFIX as PREFIX},
     entities::staff_session as session_entity,
-    http::routes::{self, Access, Endpoint, Verb, STAFF_PREFIX as PREFIX},
     startup::ENDPOINTS,
 };
 use stipple_tests::{db_test, fresh_submission, staff::PASSWORD};
@@ -288,3 +288,16 @@ db_test!(every_staff_route_checks_session_role_and_csrf, |app| {
     assert_eq!(app.count_submissions().await, 1);
     assert_eq!(app.count_rows("submission WHERE status = 'new'").await, 1);
 });
+
+#[test]
+fn only_signing_in_is_open_below_the_staff_prefix() {
+    let open: Vec<&str> = staff_endpoints()
+        .into_iter()
+        .filter(|e| e.access == Access::Anyone)
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(open, ["/api/v1/staff/login"]);
+    let erase = routes::all(ENDPOINTS)
+        .find(|e| e.verb == Verb::Delete && routes::matches(e.path, "/api/v1/staff/submissions/x"));
+    assert_eq!(erase.map(|e| e.access), Some(Access::Admin));
+}

@@ -6,7 +6,7 @@ mod record;
 
 pub use record::{is_deleted, Event};
 
-use crate::http::routes::{Access, Endpoint, Verb};
+use crate::endpoints::{Access, Endpoint, Verb};
 
 pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
     verb: Verb::Get,

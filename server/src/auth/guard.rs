@@ -14,10 +14,8 @@ use subtle::ConstantTimeEq;
 
 use super::session;
 use crate::{
-    http::{
-        api_error::ApiError,
-        routes::{self, Access, Endpoint, STAFF_PREFIX},
-    },
+    endpoints::{self as routes, Access, Endpoint, STAFF_PREFIX},
+    http::api_error::ApiError,
     state::AppState,
 };
 
@@ -93,28 +91,4 @@ async fn guard(
     }
     req.extensions_mut().insert(who);
     Ok(next.call(req).await?.map_into_left_body())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn staff_paths_find_their_endpoint() {
-        let tables = crate::startup::ENDPOINTS;
-        assert_eq!(
-            endpoint_for(tables, "DELETE", "/api/v1/staff/submissions/x").map(|e| e.access),
-            Some(Access::Admin)
-        );
-        assert!(endpoint_for(tables, "PUT", "/api/v1/staff/me").is_none());
-    }
-
-    #[test]
-    fn only_signing_in_is_open_below_the_staff_prefix() {
-        let open: Vec<&str> = routes::all(crate::startup::ENDPOINTS)
-            .filter(|e| e.is_staff() && e.access == Access::Anyone)
-            .map(|e| e.path)
-            .collect();
-        assert_eq!(open, ["/api/v1/staff/login"]);
-    }
 }

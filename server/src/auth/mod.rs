@@ -8,7 +8,7 @@ pub mod password;
 pub mod session;
 pub mod throttle;
 
-use crate::http::routes::{Access, Endpoint, Verb};
+use crate::endpoints::{Access, Endpoint, Verb};
 
 pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint {

@@ -12,8 +12,8 @@ pub mod routes;
 pub mod static_files;
 pub mod token;
 
+use crate::endpoints::{Access, Endpoint, Verb};
 use actix_web::web;
-use routes::{Access, Endpoint, Verb};
 
 pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
     verb: Verb::Get,

@@ -5,7 +5,7 @@ pub mod consent_doc;
 pub mod handlers;
 pub mod service;
 
-use crate::http::routes::{Access, Endpoint, Verb};
+use crate::endpoints::{Access, Endpoint, Verb};
 
 pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint {

@@ -4,7 +4,7 @@
 pub mod handlers;
 pub mod store;
 
-use crate::http::routes::{Access, Endpoint, Verb};
+use crate::endpoints::{Access, Endpoint, Verb};
 
 pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
