@@ -79,19 +79,52 @@
   const all = () => tx("readonly", (s) => request(s.getAll()));
   const remove = (id) => tx("readwrite", (s) => request(s.delete(id)));
 
+  // The invite link an intake came from, sent as a header too: the clinic
+  // lets invited clients past the limit on their address.
+  function inviteOf(body) {
+    try {
+      const token = JSON.parse(body).appointment.invite_token;
+      return typeof token === "string" ? token : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // Seconds in a Retry-After header (a number or an HTTP date); 60 if absent.
+  function retryAfter(res) {
+    const v = res.headers.get("Retry-After");
+    if (!v) return 60;
+    const secs = Number(v);
+    if (Number.isFinite(secs)) return Math.max(1, secs);
+    const at = Date.parse(v);
+    return Number.isFinite(at) ? Math.max(1, (at - Date.now()) / 1000) : 60;
+  }
+
   // Sends one queued item. 2xx: sent (only the receipt is kept); 4xx other
   // than 408/429: refused, with the reason, for the client to correct;
-  // anything else (offline, 5xx): left queued for the next try.
+  // 429 and 503: the clinic asks to wait, so the item is not tried again
+  // before its Retry-After; anything else (offline, 5xx): left queued for
+  // the next try.
   async function sendOne(item) {
+    if (item.notBefore && item.notBefore > Date.now()) return false;
     let res;
+    const headers = { "Content-Type": "application/json", Accept: "application/json" };
+    const invite = inviteOf(item.body);
+    if (invite) headers["Stipple-Invite"] = invite;
     try {
       res = await fetch(ENDPOINT, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers,
         body: item.body,
         credentials: "same-origin",
       });
     } catch (e) {
+      return false;
+    }
+    if (res.status === 429 || res.status === 503) {
+      const notBefore = Date.now() + retryAfter(res) * 1000;
+      await tx("readwrite", (s) => request(s.put({ ...item, notBefore })));
+      later(notBefore);
       return false;
     }
     const text = await res.text().catch(() => null);
@@ -116,6 +149,15 @@
       return true;
     }
     return false;
+  }
+
+  // A page that is open tries again as soon as a wait the clinic asked for
+  // is over (the worker has Background Sync and the minute's round).
+  let wake = null;
+  function later(at) {
+    if (typeof window === "undefined") return;
+    clearTimeout(wake);
+    wake = setTimeout(() => flush().catch(() => {}), Math.max(0, at - Date.now()) + 250);
   }
 
   let flushing = null;

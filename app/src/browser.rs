@@ -15,6 +15,9 @@ pub struct Receipt {
     pub id: String,
     pub receipt_token: String,
     pub status: String,
+    /// `limited` when the clinic did not e-mail the copy (a daily cap).
+    #[serde(default)]
+    pub email_copy: Option<String>,
 }
 
 // Only the browser build sends; the server build renders the same pages.
@@ -32,6 +35,9 @@ pub enum SendError {
     Refused(String),
     /// A staff request without a live session (401).
     SignedOut,
+    /// A limit is reached (429): try again later; not a refusal. With the
+    /// server's reason.
+    Busy(String),
 }
 
 /// What became of a submission left in the phone's outbox.
@@ -186,7 +192,7 @@ mod imp {
         method: &str,
         url: &str,
         body: Option<String>,
-        csrf: Option<&str>,
+        extra: &[(&str, &str)],
     ) -> Result<(u16, String), SendError> {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
@@ -196,8 +202,8 @@ mod imp {
             let _ = headers.set("Content-Type", "application/json");
             init.set_body(&JsValue::from_str(&b));
         }
-        if let Some(token) = csrf {
-            let _ = headers.set("X-CSRF-Token", token);
+        for (name, value) in extra {
+            let _ = headers.set(name, value);
         }
         init.set_headers(&headers);
         let request =
@@ -216,13 +222,9 @@ mod imp {
         Ok((response.status(), text))
     }
 
-    /// A JSON answer, or the refusal it stands for. `Conflict` is kept for
-    /// the intake, where a 409 means "changed since it was sent".
-    fn decode<T: DeserializeOwned>(
-        status: u16,
-        text: &str,
-        conflict_as_refusal: bool,
-    ) -> Result<T, SendError> {
+    /// A JSON answer, or the refusal it stands for. For the intake
+    /// (`intake`), a 409 means "changed since it was sent".
+    fn decode<T: DeserializeOwned>(status: u16, text: &str, intake: bool) -> Result<T, SendError> {
         if (200..300).contains(&status) {
             let text = if text.is_empty() { "null" } else { text };
             return serde_json::from_str(text)
@@ -232,7 +234,8 @@ mod imp {
         match (status, err) {
             (401, _) => Err(SendError::SignedOut),
             (422, Some(e)) if !e.errors.is_empty() => Err(SendError::Invalid(e.errors)),
-            (409, _) if !conflict_as_refusal => Err(SendError::Conflict),
+            (409, _) if intake => Err(SendError::Conflict),
+            (429, e) => Err(SendError::Busy(e.map(|e| e.error).unwrap_or_default())),
             (500..=599, _) => Err(SendError::Network),
             (_, Some(e)) if !e.error.is_empty() => Err(SendError::Refused(e.error)),
             _ => Err(SendError::Refused(format!("The server answered {status}"))),
@@ -240,18 +243,19 @@ mod imp {
     }
 
     pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, SendError> {
-        let (status, text) = fetch("GET", url, None, None).await?;
-        decode(status, &text, true)
+        let (status, text) = fetch("GET", url, None, &[]).await?;
+        decode(status, &text, false)
     }
 
     pub async fn post_json<B: Serialize, T: DeserializeOwned>(
         url: &str,
         body: &B,
+        headers: &[(&str, &str)],
     ) -> Result<T, SendError> {
         let body = serde_json::to_string(body)
             .map_err(|_| SendError::Refused("Could not prepare the answers".into()))?;
-        let (status, text) = fetch("POST", url, Some(body), None).await?;
-        decode(status, &text, false)
+        let (status, text) = fetch("POST", url, Some(body), headers).await?;
+        decode(status, &text, url == "/api/v1/submissions")
     }
 
     /// A staff request: state changes carry the session's CSRF token.
@@ -261,8 +265,8 @@ mod imp {
         body: Option<String>,
         csrf: &str,
     ) -> Result<T, SendError> {
-        let (status, text) = fetch(method, url, body, Some(csrf)).await?;
-        decode(status, &text, true)
+        let (status, text) = fetch(method, url, body, &[("X-CSRF-Token", csrf)]).await?;
+        decode(status, &text, false)
     }
 
     #[wasm_bindgen::prelude::wasm_bindgen(js_namespace = stippleOutbox)]
@@ -318,7 +322,7 @@ mod imp {
                 match decode::<serde::de::IgnoredAny>(
                     status,
                     &field("answer").unwrap_or_default(),
-                    false,
+                    true,
                 ) {
                     Err(e) => Outbox::Refused(e),
                     Ok(_) => Outbox::Unknown,
@@ -403,6 +407,7 @@ mod imp {
     pub async fn post_json<B: Serialize, T: DeserializeOwned>(
         _url: &str,
         _body: &B,
+        _headers: &[(&str, &str)],
     ) -> Result<T, SendError> {
         Err(SendError::Network)
     }

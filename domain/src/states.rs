@@ -51,6 +51,7 @@ vocab!(
         Queued = "queued": "Queued",
         Sent = "sent": "Sent",
         Failed = "failed": "Failed",
+        Limited = "limited": "Copy not sent: limit",
     }
 );
 

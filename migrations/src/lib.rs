@@ -9,6 +9,7 @@ mod m20261121_000003_create_consent_pdf_and_mail;
 mod m20261121_000004_create_staff;
 mod m20261121_000005_queue_index_and_audit_guard;
 mod m20261121_000006_create_health_probe;
+mod m20261207_000007_rate_windows_and_consent_history;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_create_staff::Migration),
             Box::new(m20261121_000005_queue_index_and_audit_guard::Migration),
             Box::new(m20261121_000006_create_health_probe::Migration),
+            Box::new(m20261207_000007_rate_windows_and_consent_history::Migration),
         ]
     }
 }

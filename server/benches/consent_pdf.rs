@@ -21,6 +21,7 @@ fn fixture_input() -> consent_pdf::ConsentPdfInput {
     let evidence = Evidence {
         received_at: Utc.with_ymd_and_hms(2026, 11, 20, 14, 3, 12).unwrap(),
         client_ip: Some("203.0.113.7".into()),
+        address: None,
         user_agent: Some(PEER_USER_AGENT.into()),
     };
     let png = {

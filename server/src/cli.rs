@@ -70,6 +70,8 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     telemetry::init(&settings.log_filter, settings.log_json);
+    // Before anything is created: the database, keys and mail are private.
+    crate::files::private_by_default();
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

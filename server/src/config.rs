@@ -75,6 +75,44 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Plain `smtp://` to a host other than this machine, knowingly.
+    pub smtp_allow_plaintext: bool,
+    /// Limits on the public endpoints, see [`Limits`].
+    pub limits: Limits,
+    /// A receipt token opens the client's own record for this many days.
+    pub receipt_days: u32,
+    /// The consent version in force before the current one stays signable
+    /// this many days after the change (intakes filled offline meanwhile).
+    pub consent_grace_days: u32,
+    /// A request body must arrive within this many seconds.
+    pub body_timeout_secs: u64,
+}
+
+/// So many requests per so many seconds: written `10/hour`, `5/30s`, `3/day`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub count: u32,
+    pub per_secs: u64,
+}
+
+/// Every limit on what the public may ask of the clinic.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Intakes per client address (IPv6 by /64), and in all.
+    pub submit: Rate,
+    pub submit_total: Rate,
+    /// Intakes per address inside `kiosk_networks` (the clinic's tablets).
+    pub submit_kiosk: Rate,
+    pub kiosk_networks: Vec<ipnet::IpNet>,
+    /// The client's record and PDF, and invite links.
+    pub read: Rate,
+    pub read_total: Rate,
+    /// PDF verification.
+    pub verify: Rate,
+    pub verify_total: Rate,
+    /// E-mailed consent copies per recipient address, and per client address.
+    pub mail_per_recipient: Rate,
+    pub mail_per_address: Rate,
 }
 
 pub use crate::consent_pdf::Paper;
@@ -167,6 +205,55 @@ struct Raw {
         value_parser = proxy,
     )]
     trusted_proxies: Vec<IpAddr>,
+    #[arg(
+        long,
+        env = "STIPPLE_SMTP_ALLOW_PLAINTEXT",
+        default_value = "0",
+        action = clap::ArgAction::Set,
+        value_parser = switch,
+    )]
+    smtp_allow_plaintext: bool,
+    #[arg(long, env = "STIPPLE_LIMIT_SUBMIT", default_value = "10/hour", value_parser = rate)]
+    limit_submit: Rate,
+    #[arg(long, env = "STIPPLE_LIMIT_SUBMIT_TOTAL", default_value = "600/hour", value_parser = rate)]
+    limit_submit_total: Rate,
+    #[arg(long, env = "STIPPLE_LIMIT_SUBMIT_KIOSK", default_value = "120/hour", value_parser = rate)]
+    limit_submit_kiosk: Rate,
+    #[arg(long, env = "STIPPLE_KIOSK_NETWORKS", value_delimiter = ',', value_parser = network)]
+    kiosk_networks: Vec<ipnet::IpNet>,
+    #[arg(long, env = "STIPPLE_LIMIT_READ", default_value = "60/min", value_parser = rate)]
+    limit_read: Rate,
+    #[arg(long, env = "STIPPLE_LIMIT_READ_TOTAL", default_value = "3000/min", value_parser = rate)]
+    limit_read_total: Rate,
+    #[arg(long, env = "STIPPLE_LIMIT_VERIFY", default_value = "10/min", value_parser = rate)]
+    limit_verify: Rate,
+    #[arg(long, env = "STIPPLE_LIMIT_VERIFY_TOTAL", default_value = "60/min", value_parser = rate)]
+    limit_verify_total: Rate,
+    #[arg(long, env = "STIPPLE_MAIL_CAP_RECIPIENT", default_value = "3/day", value_parser = rate)]
+    mail_cap_recipient: Rate,
+    #[arg(long, env = "STIPPLE_MAIL_CAP_ADDRESS", default_value = "5/hour", value_parser = rate)]
+    mail_cap_address: Rate,
+    #[arg(
+        long,
+        env = "STIPPLE_RECEIPT_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=3650),
+    )]
+    receipt_days: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_CONSENT_GRACE_DAYS",
+        default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(0..=90),
+    )]
+    consent_grace_days: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_BODY_TIMEOUT_SECS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=600),
+    )]
+    body_timeout_secs: u64,
 }
 
 /// Built once and kept, so the variable names it holds are `'static` and can
@@ -291,6 +378,51 @@ fn proxy(v: &str) -> Result<IpAddr, Invalid> {
         .or_else(|_| invalid(format!("`{ip}` is not an IP address")))
 }
 
+/// `count/period`, the period one of `s`, `min`, `hour`, `day` (or `Ns`,
+/// `Nmin`…); at most a day, so counters need not be kept longer.
+fn rate(v: &str) -> Result<Rate, Invalid> {
+    let bad = || Invalid(format!("`{v}` is not a rate like 10/hour or 5/30s"));
+    let (count, period) = v.split_once('/').ok_or_else(bad)?;
+    let count: u32 = count.trim().parse().map_err(|_| bad())?;
+    let period = period.trim();
+    let digits = period.len()
+        - period
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let (n, unit) = period.split_at(digits);
+    let n: u64 = if n.is_empty() {
+        1
+    } else {
+        n.parse().map_err(|_| bad())?
+    };
+    let unit_secs = match unit {
+        "s" | "sec" | "second" => 1,
+        "m" | "min" | "minute" => 60,
+        "h" | "hour" => 3600,
+        "d" | "day" => 86_400,
+        _ => return Err(bad()),
+    };
+    let per_secs = n * unit_secs;
+    if count == 0 || per_secs == 0 || per_secs > 86_400 {
+        return invalid(format!(
+            "`{v}` must allow at least one request per period of at most a day"
+        ));
+    }
+    Ok(Rate { count, per_secs })
+}
+
+/// An address or a network in CIDR form (`192.168.10.0/24`).
+fn network(v: &str) -> Result<ipnet::IpNet, Invalid> {
+    let v = v.trim();
+    v.parse::<ipnet::IpNet>()
+        .or_else(|_| v.parse::<IpAddr>().map(ipnet::IpNet::from))
+        .or_else(|_| {
+            invalid(format!(
+                "`{v}` is not an address or network like 10.0.0.0/24"
+            ))
+        })
+}
+
 /// Runs the declared parsers over the variables in `vars`.
 fn parse(vars: &HashMap<String, String>) -> Result<Raw, ConfigError> {
     let args = declared().filter_map(|(var, long)| {
@@ -357,6 +489,36 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
         var: "STIPPLE_MAX_BODY_BYTES",
         message: format!("`{}` is too large for this machine", raw.max_body_bytes),
     })?;
+    let loopback = raw.bind.ip().is_loopback();
+    if !loopback && raw.insecure_cookies {
+        return Err(ConfigError {
+            var: "STIPPLE_INSECURE_COOKIES",
+            message: format!(
+                "cookies without Secure are only for this machine, not while listening on {}",
+                raw.bind
+            ),
+        });
+    }
+    if !loopback && raw.public_url.is_none() {
+        return Err(ConfigError {
+            var: "STIPPLE_PUBLIC_URL",
+            message: format!(
+                "required while listening on {}: links in e-mails must not be built from what a request claims its host is",
+                raw.bind
+            ),
+        });
+    }
+    if let Some(url) = &raw.smtp_url {
+        if !raw.smtp_allow_plaintext && !smtp_is_protected(url.expose()) {
+            return Err(ConfigError {
+                var: "STIPPLE_SMTP_URL",
+                message:
+                    "mail would cross the network unencrypted: use smtps://, add ?tls=required, \
+                          or set STIPPLE_SMTP_ALLOW_PLAINTEXT=1"
+                        .into(),
+            });
+        }
+    }
     Ok(Settings {
         bind: raw.bind,
         data_dir: raw.data_dir,
@@ -377,7 +539,45 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
         invite_days: raw.invite_days,
         public_url: raw.public_url,
         trusted_proxies: raw.trusted_proxies,
+        smtp_allow_plaintext: raw.smtp_allow_plaintext,
+        limits: Limits {
+            submit: raw.limit_submit,
+            submit_total: raw.limit_submit_total,
+            submit_kiosk: raw.limit_submit_kiosk,
+            kiosk_networks: raw.kiosk_networks,
+            read: raw.limit_read,
+            read_total: raw.limit_read_total,
+            verify: raw.limit_verify,
+            verify_total: raw.limit_verify_total,
+            mail_per_recipient: raw.mail_cap_recipient,
+            mail_per_address: raw.mail_cap_address,
+        },
+        receipt_days: raw.receipt_days,
+        consent_grace_days: raw.consent_grace_days,
+        body_timeout_secs: raw.body_timeout_secs,
     })
+}
+
+/// TLS from the start (`smtps://`), STARTTLS required, or a server on this
+/// machine, where nothing crosses a network.
+fn smtp_is_protected(url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    if u.scheme() == "smtps" || u.query_pairs().any(|(k, v)| k == "tls" && v == "required") {
+        return true;
+    }
+    match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        // `smtp:` is not a scheme the URL standard knows, so an IPv4
+        // address arrives as a name.
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        None => false,
+    }
 }
 
 impl Settings {
@@ -449,9 +649,25 @@ mod tests {
             ("STIPPLE_INVITE_DAYS", "1000"),
             ("STIPPLE_PUBLIC_URL", "intake.example.com"),
             ("STIPPLE_TRUSTED_PROXIES", "10.0.0.1, proxy"),
+            ("STIPPLE_LIMIT_SUBMIT", "ten/hour"),
+            ("STIPPLE_LIMIT_READ", "0/min"),
+            ("STIPPLE_LIMIT_VERIFY", "5/week"),
+            ("STIPPLE_KIOSK_NETWORKS", "10.0.0.0/33"),
+            ("STIPPLE_RECEIPT_DAYS", "0"),
+            ("STIPPLE_SMTP_URL", "smtp://mail.example.com:25"),
+            ("STIPPLE_INSECURE_COOKIES", "1"),
+            ("STIPPLE_PUBLIC_URL", ""),
         ] {
-            let err = Settings::from_vars(&vars(&[(k, v)])).unwrap_err();
-            assert_eq!(err.var, k);
+            let mut vars = vars(&[(k, v)]);
+            if v.is_empty() || k == "STIPPLE_INSECURE_COOKIES" && v == "1" {
+                // Rules that need a second value: listening on every interface.
+                vars.insert("STIPPLE_BIND".into(), "0.0.0.0:8080".into());
+                if k == "STIPPLE_INSECURE_COOKIES" {
+                    vars.insert("STIPPLE_PUBLIC_URL".into(), "https://x.example".into());
+                }
+            }
+            let err = Settings::from_vars(&vars).unwrap_err();
+            assert_eq!(err.var, k, "{err}");
             assert!(err.to_string().starts_with(k), "{err}");
         }
     }
@@ -490,5 +706,59 @@ mod tests {
         assert!(s.is_sqlite());
         assert_eq!(s.paper, Paper::Letter);
         assert_eq!(s.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn rates_and_networks_read_as_written() {
+        let s = Settings::from_vars(&vars(&[
+            ("STIPPLE_LIMIT_SUBMIT", "3/30s"),
+            ("STIPPLE_LIMIT_READ", "100/min"),
+            ("STIPPLE_MAIL_CAP_RECIPIENT", "2/day"),
+            ("STIPPLE_KIOSK_NETWORKS", "192.168.10.0/24, 2001:db8::7"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            s.limits.submit,
+            Rate {
+                count: 3,
+                per_secs: 30
+            }
+        );
+        assert_eq!(
+            s.limits.read,
+            Rate {
+                count: 100,
+                per_secs: 60
+            }
+        );
+        assert_eq!(
+            s.limits.mail_per_recipient,
+            Rate {
+                count: 2,
+                per_secs: 86_400
+            }
+        );
+        assert_eq!(s.limits.kiosk_networks.len(), 2);
+    }
+
+    #[test]
+    fn mail_in_clear_only_on_this_machine_or_when_asked() {
+        for ok in [
+            "smtp://127.0.0.1:2525",
+            "smtp://localhost:25",
+            "smtp://[::1]:25",
+            "smtps://u:p@mail.example.com",
+            "smtp://mail.example.com:587?tls=required",
+        ] {
+            assert!(
+                Settings::from_vars(&vars(&[("STIPPLE_SMTP_URL", ok)])).is_ok(),
+                "{ok}"
+            );
+        }
+        let plain = vars(&[
+            ("STIPPLE_SMTP_URL", "smtp://mail.example.com:25"),
+            ("STIPPLE_SMTP_ALLOW_PLAINTEXT", "1"),
+        ]);
+        assert!(Settings::from_vars(&plain).is_ok());
     }
 }

@@ -8,12 +8,12 @@ use std::{
 };
 
 use anyhow::{bail, Context};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use sha2::{Digest, Sha256};
 use stipple_app::domain::ConsentTemplate;
 
-use crate::entities::consent_template as entity;
+use crate::entities::{consent_in_force as history, consent_template as entity};
 
 const DEFAULT_TEMPLATE: &str = include_str!("../templates/consent-default-v1.toml");
 
@@ -40,13 +40,28 @@ fn digest(t: &ConsentTemplate) -> String {
 /// The template served to new clients, and a cache of every known version.
 pub struct Templates {
     current: Arc<ConsentTemplate>,
+    /// The version in force before the current one, and until when it may
+    /// still be signed (an intake filled offline before the change).
+    previous: Option<(String, DateTime<Utc>)>,
     known: RwLock<HashMap<String, Arc<ConsentTemplate>>>,
+}
+
+/// Whether a submission may be signed under a version.
+pub enum Signable {
+    Yes(Arc<ConsentTemplate>),
+    /// Known, but replaced: the client must read the current text.
+    Replaced,
+    Unknown,
 }
 
 impl Templates {
     /// Registers the default and the clinic's template (if any) and makes the
     /// latter current. Refuses to start when a known version's text changed.
-    pub async fn load(db: &DatabaseConnection, clinic_file: Option<&Path>) -> anyhow::Result<Self> {
+    pub async fn load(
+        db: &DatabaseConnection,
+        clinic_file: Option<&Path>,
+        grace_days: u32,
+    ) -> anyhow::Result<Self> {
         let default = default_template();
         register(db, &default).await?;
         let current = match clinic_file {
@@ -61,18 +76,49 @@ impl Templates {
             }
             None => default.clone(),
         };
+        let previous = in_force(db, &current.version)
+            .await?
+            .map(|(version, replaced_at)| {
+                (
+                    version,
+                    replaced_at + chrono::Duration::days(grace_days.into()),
+                )
+            });
         let mut known = HashMap::new();
         known.insert(default.version.clone(), Arc::new(default));
         let current = Arc::new(current);
         known.insert(current.version.clone(), current.clone());
         Ok(Self {
             current,
+            previous,
             known: RwLock::new(known),
         })
     }
 
     pub fn current(&self) -> Arc<ConsentTemplate> {
         self.current.clone()
+    }
+
+    /// Only the current version may be signed, and the one before it until
+    /// its grace period ends.
+    pub async fn signable(
+        &self,
+        db: &DatabaseConnection,
+        version: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Signable, sea_orm::DbErr> {
+        if version == self.current.version {
+            return Ok(Signable::Yes(self.current.clone()));
+        }
+        let in_grace = self
+            .previous
+            .as_ref()
+            .is_some_and(|(v, until)| v == version && now < *until);
+        Ok(match self.get(db, version).await? {
+            Some(t) if in_grace => Signable::Yes(t),
+            Some(_) => Signable::Replaced,
+            None => Signable::Unknown,
+        })
     }
 
     /// A version by name: from memory, else from the database (another
@@ -101,6 +147,45 @@ impl Templates {
             .insert(version.to_string(), t.clone());
         Ok(Some(t))
     }
+}
+
+/// Records `current` as the version in force (unless it already is) and
+/// returns the one in force before it, with when it was replaced.
+async fn in_force(
+    db: &DatabaseConnection,
+    current: &str,
+) -> Result<Option<(String, DateTime<Utc>)>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let latest = history::Entity::find()
+        .order_by_desc(history::Column::Id)
+        .one(db)
+        .await?;
+    if latest.as_ref().is_none_or(|l| l.version != current) {
+        history::Entity::insert(history::ActiveModel {
+            version: Set(current.to_string()),
+            since: Set(Utc::now()),
+            ..Default::default()
+        })
+        .exec(db)
+        .await?;
+    }
+    // The newest stretch of `current` began with its earliest row after the
+    // last other version; that other version is the previous one.
+    let before = history::Entity::find()
+        .filter(history::Column::Version.ne(current))
+        .order_by_desc(history::Column::Id)
+        .one(db)
+        .await?;
+    let Some(before) = before else {
+        return Ok(None);
+    };
+    let replaced = history::Entity::find()
+        .filter(history::Column::Id.gt(before.id))
+        .order_by_asc(history::Column::Id)
+        .limit(1)
+        .one(db)
+        .await?;
+    Ok(replaced.map(|r| (before.version, r.since)))
 }
 
 async fn register(db: &DatabaseConnection, t: &ConsentTemplate) -> anyhow::Result<()> {

@@ -50,6 +50,7 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
         intake::handlers::create_submission,
         intake::handlers::get_submission,
         intake::handlers::get_consent_pdf,
+        intake::handlers::pdf_link,
         intake::handlers::verify_pdf,
         invites::handlers::open,
         invites::handlers::create,
@@ -126,10 +127,10 @@ pub fn build(tables: &'static [&'static [Endpoint]], session_cookie: &str) -> Do
         ),
     );
     components.add_security_scheme(
-        "receiptQuery",
+        "pdfLink",
         SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
             "token",
-            "The `receipt_token`, for plain links.",
+            "A five-minute token from POST /api/v1/submissions/{id}/pdf-link, for plain links.",
         ))),
     );
     for e in routes::all(tables) {

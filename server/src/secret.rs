@@ -61,12 +61,42 @@ impl SecretKey {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
+    /// A token for `message` that is good until `until` (seconds since the
+    /// epoch): `until.mac`, the time inside the MAC, so it cannot be
+    /// extended and needs no table.
+    pub fn sign_until(&self, purpose: &str, message: &[u8], until: i64) -> String {
+        format!(
+            "{until}.{}",
+            self.sign(purpose, &until_message(message, until))
+        )
+    }
+
+    /// Whether `candidate` was made by [`SecretKey::sign_until`] for this
+    /// purpose and message and is still good at `now`.
+    pub fn verify_until(&self, purpose: &str, message: &[u8], candidate: &str, now: i64) -> bool {
+        let Some((until, mac)) = candidate.split_once('.') else {
+            return false;
+        };
+        let Ok(until) = until.parse::<i64>() else {
+            return false;
+        };
+        // Checked whatever the time, so an expired token costs the same.
+        let genuine = self.verify(purpose, &until_message(message, until), mac);
+        genuine && now < until
+    }
+
     /// Constant-time check of a value made by [`SecretKey::sign`].
     pub fn verify(&self, purpose: &str, message: &[u8], candidate: &str) -> bool {
         use subtle::ConstantTimeEq;
         let expected = self.sign(purpose, message);
         expected.as_bytes().ct_eq(candidate.as_bytes()).into()
     }
+}
+
+fn until_message(message: &[u8], until: i64) -> Vec<u8> {
+    let mut m = message.to_vec();
+    m.extend_from_slice(&until.to_be_bytes());
+    m
 }
 
 /// 256 random bits, URL-safe: session and invite tokens.
@@ -94,5 +124,18 @@ mod tests {
         assert!(a.verify("p", b"m", &a.sign("p", b"m")));
         assert!(!a.verify("p", b"other", &a.sign("p", b"m")));
         assert!(!a.verify("q", b"m", &a.sign("p", b"m")));
+    }
+
+    #[test]
+    fn expiring_tokens_cannot_be_extended() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = SecretKey::load(None, dir.path()).unwrap();
+        let t = k.sign_until("p", b"m", 1000);
+        assert!(k.verify_until("p", b"m", &t, 999));
+        assert!(!k.verify_until("p", b"m", &t, 1000));
+        assert!(!k.verify_until("q", b"m", &t, 999));
+        let (_, mac) = t.split_once('.').unwrap();
+        assert!(!k.verify_until("p", b"m", &format!("5000.{mac}"), 999));
+        assert!(!k.verify_until("p", b"m", "garbage", 0));
     }
 }

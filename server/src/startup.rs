@@ -15,7 +15,8 @@ use crate::{
     consent::Templates,
     db,
     endpoints::{self, Endpoint},
-    http, intake, invites,
+    files, http, intake, invites,
+    limits::Limiter,
     mail::{MailSender, Transport},
     openapi, review,
     secret::SecretKey,
@@ -44,6 +45,12 @@ impl Application {
         // TLS to PostgreSQL and SMTP: name the crypto provider once, so a second
         // one linked in by another crate cannot make the choice ambiguous.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        files::lock_down(&settings.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create or restrict the data directory {} (STIPPLE_DATA_DIR): {e}",
+                settings.data_dir.display()
+            )
+        })?;
         let conn = db::connect(&settings).await?;
         db::migrate(&conn).await?;
         let backfilled = review::queue::backfill_flags(&conn).await?;
@@ -57,8 +64,14 @@ impl Application {
             settings.secret_key.as_ref().map(Secret::expose),
             &settings.data_dir,
         )?;
-        let templates =
-            Arc::new(Templates::load(&conn, settings.consent_template.as_deref()).await?);
+        let templates = Arc::new(
+            Templates::load(
+                &conn,
+                settings.consent_template.as_deref(),
+                settings.consent_grace_days,
+            )
+            .await?,
+        );
         let transport = Transport::from_settings(
             settings.smtp_url.as_ref().map(Secret::expose),
             settings.data_dir.join("outbox"),
@@ -79,7 +92,16 @@ impl Application {
             anyhow::anyhow!("cannot listen on {} (STIPPLE_BIND): {e}", settings.bind)
         })?;
         let address = listener.local_addr()?;
+        let limiter = Arc::new(Limiter::new(
+            &conn,
+            !settings.is_sqlite(),
+            settings.limits.clone(),
+            secret.clone(),
+        ));
+        tokio::spawn(prune_counters(limiter.clone()));
         let state = AppState {
+            limiter,
+            healthy_at: Default::default(),
             db: conn,
             settings,
             secret,
@@ -105,6 +127,17 @@ impl Application {
     }
 }
 
+/// Drops expired rate counters every few minutes for as long as the server runs.
+async fn prune_counters(limiter: Arc<Limiter>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        if let Err(e) = limiter.prune().await {
+            tracing::warn!(error = %e, "could not drop old rate counters");
+        }
+    }
+}
+
 fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let site_root = state.settings.site_root.to_string_lossy().into_owned();
     let leptos_options = LeptosOptions::builder()
@@ -126,7 +159,9 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(|cfg| http::static_files::configure(cfg, &state.settings.site_root))
             .leptos_routes(routes, move || stipple_app::shell(options.clone()))
             .default_service(web::to(http::errors::not_found))
-            .wrap(http::middleware::security_headers())
+            .wrap(http::middleware::security_headers(
+                !state.settings.insecure_cookies,
+            ))
             // Pages and JSON; the build's assets come compressed already.
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(http::middleware::request_id))

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, consent::Templates, endpoints::Endpoint, mail::MailSender, secret::SecretKey,
+    config::Settings, consent::Templates, endpoints::Endpoint, limits::Limiter, mail::MailSender,
+    secret::SecretKey,
 };
 
 #[derive(Clone)]
@@ -15,6 +16,9 @@ pub struct AppState {
     pub secret: SecretKey,
     pub templates: Arc<Templates>,
     pub mail: MailSender,
+    pub limiter: Arc<Limiter>,
+    /// When `/healthz` last saw the database take a write.
+    pub healthy_at: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
     /// Every route the server answers, by feature: the staff guard reads
     /// who may call which from here.
     pub endpoints: &'static [&'static [Endpoint]],

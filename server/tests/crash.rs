@@ -27,6 +27,13 @@ fn start(dir: &std::path::Path) -> (Child, String) {
         .env("STIPPLE_LOG", "info")
         .env("STIPPLE_DATA_DIR", dir)
         .env("STIPPLE_BIND", "127.0.0.1:0")
+        // Eight clients on one address, as fast as they can.
+        .envs(
+            include_str!("../../scripts/no-limits.env")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('=')),
+        )
         .env(
             "STIPPLE_SITE_ROOT",
             concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),

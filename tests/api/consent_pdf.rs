@@ -105,10 +105,19 @@ db_test!(downloads_are_byte_identical_and_need_the_token, |app| {
         .unwrap()
         .starts_with("inline"));
     assert_eq!(again.bytes().await.unwrap().to_vec(), first);
+    // A plain link: a five-minute PDF link, minted with the receipt token.
+    let link: serde_json::Value = app
+        .api
+        .post(app.url(&format!("/api/v1/submissions/{id}/pdf-link")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let res = app
-        .get(&format!(
-            "/api/v1/submissions/{id}/consent.pdf?token={token}&download=1"
-        ))
+        .get(&format!("{}&download=1", link["url"].as_str().unwrap()))
         .await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-disposition"]

@@ -4,6 +4,8 @@
 mod consent_pdf;
 mod faults;
 mod foundation;
+mod limits;
+mod links;
 mod mail;
 mod openapi;
 mod staff_access;

@@ -44,8 +44,15 @@ async fn clinic_template_becomes_current_and_old_versions_stay_valid(backend: Ba
     assert_eq!(t["version"], "clinic-v2");
     assert_eq!(t["clinic_name"], "Northside SMP");
 
-    // The v1 fixture names default-v1, which stays signable forever.
-    assert_eq!(app.post_submission(&fixture()).await.status(), 201);
+    // The v1 fixture names default-v1, which was never in force here: only
+    // the current text (and the one before it, for a grace period) is signable.
+    let res = app.post_submission(&fixture()).await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["errors"]["consent.template_version"].is_array(),
+        "{body}"
+    );
 
     // A submission against clinic-v2 needs only its required clause.
     let mut body = fresh_submission();
@@ -97,4 +104,73 @@ async fn edited_text_under_an_old_version_stops_start_up() {
         .err()
         .expect("refused");
     assert!(format!("{err:#}").contains("new `version`"), "{err:#}");
+}
+
+/// Another server on the same database and data directory, with `extra`
+/// settings; returns its address.
+async fn restart(app: &stipple_tests::TestApp, extra: HashMap<String, String>) -> String {
+    let vars: HashMap<String, String> = [
+        ("STIPPLE_BIND", "127.0.0.1:0".to_string()),
+        (
+            "STIPPLE_DATA_DIR",
+            app.data_dir.path().display().to_string(),
+        ),
+        ("DATABASE_URL", app.database_url.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .chain(extra)
+    .collect();
+    let settings = stipple_server::config::Settings::from_vars(&vars).unwrap();
+    let server = stipple_server::startup::Application::build(settings)
+        .await
+        .expect("starts");
+    let address = format!("http://127.0.0.1:{}", server.port());
+    tokio::spawn(server.run_until_stopped());
+    address
+}
+
+/// The clinic changes its consent text: an intake filled under the old
+/// text still goes through for the grace period, and after it is sent
+/// back naming the version, so the client reads the new text.
+async fn the_previous_version_is_signable_for_a_grace_period_only(backend: Backend) {
+    let Some(app) = try_spawn_app(backend, HashMap::new()).await else {
+        return;
+    };
+    assert_eq!(app.post_submission(&fresh_submission()).await.status(), 201);
+    let dir = tempfile::tempdir().unwrap();
+    let changed = restart(&app, template_env(&dir, CLINIC_V2)).await;
+    let post = |base: String| {
+        let client = app.api.clone();
+        async move {
+            client
+                .post(format!("{base}/api/v1/submissions"))
+                .json(&fresh_submission())
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(post(changed).await.status(), 201);
+
+    let mut env = template_env(&dir, CLINIC_V2);
+    env.insert("STIPPLE_CONSENT_GRACE_DAYS".into(), "0".into());
+    let after_grace = restart(&app, env).await;
+    let res = post(after_grace).await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    let why = body["errors"]["consent.template_version"][0]
+        .as_str()
+        .unwrap();
+    assert!(why.contains("read it again"), "{why}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grace_period_sqlite() {
+    the_previous_version_is_signable_for_a_grace_period_only(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grace_period_postgres() {
+    the_previous_version_is_signable_for_a_grace_period_only(Backend::Postgres).await;
 }

@@ -45,8 +45,14 @@ async fn main() {
     let settings = Arc::new(Settings::from_vars(&vars).unwrap());
     let conn = db::connect(&settings).await.unwrap();
     db::migrate(&conn).await.unwrap();
-    let templates = Templates::load(&conn, None).await.unwrap();
+    let templates = Templates::load(&conn, None, 7).await.unwrap();
     let template = templates.current();
+    let limiter = Arc::new(stipple_server::limits::Limiter::new(
+        &conn,
+        !settings.is_sqlite(),
+        settings.limits.clone(),
+        stipple_server::secret::SecretKey::load(None, dir.path()).unwrap(),
+    ));
     let base: Submission = serde_json::from_value(fixture()).unwrap();
 
     let stored = Arc::new(AtomicU64::new(0));
@@ -55,6 +61,7 @@ async fn main() {
     let started = Instant::now();
     let mut handles = Vec::new();
     for _ in 0..tasks {
+        let limiter = limiter.clone();
         let (conn, settings, template, base) = (
             conn.clone(),
             settings.clone(),
@@ -69,9 +76,12 @@ async fn main() {
                 let evidence = Evidence {
                     received_at: Utc::now(),
                     client_ip: Some("127.0.0.1".into()),
+                    address: None,
                     user_agent: None,
                 };
-                match service::store(&conn, &settings, &s, &template, evidence, None).await {
+                match service::store(&conn, &settings, &limiter, &s, &template, evidence, None)
+                    .await
+                {
                     Ok(Stored::Created { .. }) => stored.fetch_add(1, Ordering::Relaxed),
                     _ => failed.fetch_add(1, Ordering::Relaxed),
                 };

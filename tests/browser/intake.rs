@@ -398,7 +398,13 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
         "aftercare shown"
     );
     b.screenshot("intake-12-done").await;
-    // The thank-you page links to the client's own signed consent.
+    // The thank-you page links to the client's own signed consent, through
+    // a short-lived link (the receipt token itself is in no URL).
+    b.wait_js(
+        "(document.getElementById('consent-pdf') || {}).href?.includes('token=')",
+        "the PDF link",
+    )
+    .await;
     let href = b
         .client
         .find(Locator::Id("consent-pdf"))
@@ -408,6 +414,10 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
         .await
         .unwrap()
         .unwrap();
+    let receipt_token = b
+        .js("return JSON.parse(localStorage.getItem('stipple.intake.receipt')).receipt_token")
+        .await;
+    assert!(!href.contains(receipt_token.as_str().unwrap()), "{href}");
     let pdf = app.get(&href).await;
     assert_eq!(pdf.status(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");

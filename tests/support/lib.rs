@@ -60,6 +60,16 @@ pub fn fresh_submission() -> Value {
     v
 }
 
+/// Limits high enough that no test meets them by accident (shared with the
+/// scripts that load the server).
+pub fn unlimited() -> impl Iterator<Item = (String, String)> {
+    include_str!("../../scripts/no-limits.env")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+}
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, HashMap::new()).await
 }
@@ -102,6 +112,11 @@ pub async fn spawn_app_with(backend: Backend, extra: HashMap<String, String>) ->
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
+    .chain(
+        // Every test sends from 127.0.0.1: limits out of the way unless a
+        // test sets its own.
+        unlimited(),
+    )
     .collect();
     vars.extend(extra);
     // A test may name its own database (a private PostgreSQL, a file on a
@@ -269,9 +284,41 @@ impl TestApp {
     }
 }
 
-/// Declares a test that runs once on SQLite and once on PostgreSQL.
+/// Settings for a test, from `(variable, value)` pairs.
+pub fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL, with
+/// extra settings when given (`env = [("STIPPLE_…", "…")]`).
 #[macro_export]
 macro_rules! db_test {
+    ($name:ident, env = $env:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app =
+                    $crate::spawn_app_with($crate::Backend::Sqlite, $crate::env(&$env)).await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) =
+                    $crate::try_spawn_app($crate::Backend::Postgres, $crate::env(&$env)).await
+                else {
+                    return;
+                };
+                $body
+            }
+        }
+    };
     ($name:ident, |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]

@@ -4,7 +4,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{states::ReviewStatus, Submission};
+use crate::{
+    states::{MailStatus, ReviewStatus},
+    Submission,
+};
 
 /// `GET /healthz`: `ok`, or `unavailable` with the part that failed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,10 +25,26 @@ pub struct Health {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub id: Uuid,
-    /// Opens `GET /api/v1/submissions/{id}` and its consent.pdf (as
-    /// `Authorization: Bearer` or `?token=`).
+    /// Opens `GET /api/v1/submissions/{id}` and its consent.pdf, sent as
+    /// `Authorization: Bearer`, until `receipt_expires_at`.
     pub receipt_token: String,
     pub status: ReviewStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_expires_at: Option<DateTime<Utc>>,
+    /// The e-mailed copy: `queued` (on its way), `limited` (not sent: too
+    /// many copies to that address; download it instead), absent without
+    /// an e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_copy: Option<MailStatus>,
+}
+
+/// `POST /api/v1/submissions/{id}/pdf-link`: a link to the consent PDF that
+/// works for a few minutes, for a plain `<a href>` (no header to send).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PdfLink {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// `GET /api/v1/submissions/{id}`: the client's own submission as stored.

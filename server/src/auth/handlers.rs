@@ -61,7 +61,10 @@ pub async fn login(
     let attempt = throttle::record_attempt(&state.db, &email, &ip).await?;
     if let Some(wait) = throttle::locked_for(&state.db, &email, &ip, attempt).await? {
         throttle::forget_attempt(&state.db, attempt).await?;
-        return Err(ApiError::TooManyRequests(wait));
+        return Err(ApiError::TooManyRequests(
+            wait,
+            "Too many failed sign-ins; please wait and try again",
+        ));
     }
     let user = accounts::find_by_email(&state.db, &email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());

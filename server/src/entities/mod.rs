@@ -1,6 +1,7 @@
 //! sea-orm entities: the stored shape of the clinic's records.
 
 pub mod audit_log;
+pub mod consent_in_force;
 pub mod consent_pdf;
 pub mod consent_template;
 pub mod invite;

@@ -23,9 +23,12 @@ pub enum ApiError {
     WrongCredentials,
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
-    /// Too many failed logins; retry after this many seconds.
+    /// A limit is reached: retry after this many seconds, and why.
     #[error("too many requests")]
-    TooManyRequests(u64),
+    TooManyRequests(u64, &'static str),
+    /// The body did not arrive in time.
+    #[error("request timeout")]
+    RequestTimeout,
     /// Existed once, not any more (expired or used invites, deleted records).
     #[error("gone: {0}")]
     Gone(String),
@@ -56,6 +59,18 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
+impl From<crate::limits::Refusal> for ApiError {
+    fn from(r: crate::limits::Refusal) -> Self {
+        match r {
+            crate::limits::Refusal::Limited {
+                retry_after,
+                reason,
+            } => ApiError::TooManyRequests(retry_after, reason),
+            crate::limits::Refusal::Storage(e) => e.into(),
+        }
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -64,7 +79,8 @@ impl ResponseError for ApiError {
             ApiError::NotFound | ApiError::Missing(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized | ApiError::WrongCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Conflict(_) | ApiError::ConflictMessage(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -84,9 +100,8 @@ impl ResponseError for ApiError {
             ApiError::Missing(m) | ApiError::Forbidden(m) | ApiError::Conflict(m) => message(m),
             ApiError::Unauthorized => message("Please sign in"),
             ApiError::WrongCredentials => message("Wrong e-mail or password"),
-            ApiError::TooManyRequests(_) => {
-                message("Too many failed sign-ins; please wait and try again")
-            }
+            ApiError::TooManyRequests(_, why) => message(why),
+            ApiError::RequestTimeout => message("The request body arrived too slowly"),
             ApiError::TooLarge(limit) => format!("The request body is larger than {limit} bytes"),
             ApiError::UnsupportedMediaType(accepted) => {
                 format!("Send the body with Content-Type: {accepted}")
@@ -109,7 +124,7 @@ impl ResponseError for ApiError {
         let mut res = HttpResponse::build(self.status_code()).json(body);
         let retry_after = match self {
             ApiError::Unavailable(_) => Some(5),
-            ApiError::TooManyRequests(secs) => Some(*secs),
+            ApiError::TooManyRequests(secs, _) => Some(*secs),
             _ => None,
         };
         if let ApiError::MethodNotAllowed(allowed) = self {

@@ -5,6 +5,7 @@ use actix_web::{http::header, web, HttpRequest};
 use futures_util::StreamExt;
 
 use super::api_error::ApiError;
+use crate::state::AppState;
 
 pub async fn read_json(
     req: &HttpRequest,
@@ -39,14 +40,25 @@ pub async fn read(
         return Err(ApiError::TooLarge(limit));
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(8 * 1024).min(limit));
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::BadRequest(format!("The request body could not be read: {e}"))
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::TooLarge(limit));
+    // A sender that trickles its body would hold a connection and a buffer
+    // for as long as it likes: the whole body must arrive in time.
+    let timeout = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(30, |s| s.settings.body_timeout_secs);
+    let reading = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::BadRequest(format!("The request body could not be read: {e}"))
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::TooLarge(limit));
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
-    }
+        Ok(())
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(timeout), reading)
+        .await
+        .map_err(|_| ApiError::RequestTimeout)??;
     Ok(body.freeze())
 }

@@ -8,11 +8,14 @@ use std::net::IpAddr;
 use actix_web::HttpRequest;
 
 pub fn client_ip(req: &HttpRequest, trusted: &[IpAddr]) -> String {
-    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
-        return "unknown".into();
-    };
+    client_addr(req, trusted).map_or_else(|| "unknown".into(), |ip| ip.to_string())
+}
+
+/// The client's address; `None` only without a peer (never over TCP).
+pub fn client_addr(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = req.peer_addr().map(|a| a.ip())?;
     if !trusted.contains(&peer) {
-        return peer.to_string();
+        return Some(peer);
     }
     let forwarded: Vec<IpAddr> = req
         .headers()
@@ -22,13 +25,14 @@ pub fn client_ip(req: &HttpRequest, trusted: &[IpAddr]) -> String {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     // The right-most address no trusted proxy added is the client's.
-    forwarded
-        .iter()
-        .rev()
-        .find(|ip| !trusted.contains(ip))
-        .or(forwarded.first())
-        .unwrap_or(&peer)
-        .to_string()
+    Some(
+        *forwarded
+            .iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .or(forwarded.first())
+            .unwrap_or(&peer),
+    )
 }
 
 #[cfg(test)]

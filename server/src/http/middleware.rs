@@ -9,8 +9,15 @@ use actix_web::{
 };
 use tracing::Instrument;
 
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// `hsts`: whenever staff cookies are `Secure`, i.e. the app is reached
+/// over HTTPS, browsers are told to use nothing else.
+pub fn security_headers(hsts: bool) -> DefaultHeaders {
+    let headers = if hsts {
+        DefaultHeaders::new().add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add((
             "Content-Security-Policy",
             stipple_app::security::content_security_policy(None),
@@ -30,12 +37,20 @@ pub fn security_headers() -> DefaultHeaders {
 
 /// Gives each request an id (logged and returned as `X-Request-Id`) and logs
 /// one line per response with its status and duration.
+///
+/// The log names the route (`/intake/{token}`), never the path as sent:
+/// invite links carry their secret in the path, and logs are kept, copied
+/// and read by more people than the records. The query is never logged.
 pub async fn request_id(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = uuid::Uuid::new_v4().to_string();
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| without_secrets(req.path()));
+    let span =
+        tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route);
     let started = std::time::Instant::now();
     let mut res = next.call(req).instrument(span.clone()).await?;
     if let Ok(v) = HeaderValue::from_str(&id) {
@@ -50,4 +65,25 @@ pub async fn request_id(
         )
     });
     Ok(res)
+}
+
+/// A path no route matched, with every segment long enough to be a token
+/// replaced: what was asked for stays readable, no secret survives.
+fn without_secrets(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if seg.len() >= 16 { "{redacted}" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_segments_are_replaced() {
+        assert_eq!(
+            super::without_secrets("/intake/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5/x"),
+            "/intake/{redacted}/x"
+        );
+        assert_eq!(super::without_secrets("/favicon.ico"), "/favicon.ico");
+    }
 }

@@ -58,9 +58,11 @@ impl FromRequest for Admin {
 
 /// The caller's IP, as recorded in the audit log and used for throttling.
 pub fn client_ip(req: &HttpRequest) -> String {
-    let trusted = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.settings.trusted_proxies.clone())
-        .unwrap_or_default();
-    super::client_ip::client_ip(req, &trusted)
+    client_addr(req).map_or_else(|| "unknown".into(), |ip| ip.to_string())
+}
+
+/// The caller's address, for the limits on public endpoints.
+pub fn client_addr(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let state = req.app_data::<web::Data<AppState>>()?;
+    super::client_ip::client_addr(req, &state.settings.trusted_proxies)
 }

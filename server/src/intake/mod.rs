@@ -34,6 +34,12 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         verb: Verb::Post,
+        path: "/api/v1/submissions/{id}/pdf-link",
+        access: Access::Anyone,
+        handler: |r| r.to(handlers::pdf_link),
+    },
+    Endpoint {
+        verb: Verb::Post,
         path: "/api/v1/verify",
         access: Access::Anyone,
         handler: |r| r.to(handlers::verify_pdf),

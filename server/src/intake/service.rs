@@ -4,7 +4,11 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 use sha2::{Digest, Sha256};
-use stipple_app::domain::{flags, states::ReviewStatus, ConsentTemplate, Submission};
+use stipple_app::domain::{
+    flags,
+    states::{MailKind, MailStatus, ReviewStatus},
+    ConsentTemplate, Submission,
+};
 use uuid::Uuid;
 
 use super::consent_doc;
@@ -12,10 +16,11 @@ use crate::{
     config::Settings,
     consent_pdf,
     entities::{
-        consent_pdf as pdf_entity, invite,
+        consent_pdf as pdf_entity, invite, mail_message as mail_entity,
         submission::{self as entity, search_text},
     },
     invites::store as invites,
+    limits::Limiter,
     mail,
 };
 
@@ -23,6 +28,8 @@ use crate::{
 pub struct Evidence {
     pub received_at: DateTime<Utc>,
     pub client_ip: Option<String>,
+    /// The same address, for the limits on mailed copies.
+    pub address: Option<std::net::IpAddr>,
     pub user_agent: Option<String>,
 }
 
@@ -58,6 +65,7 @@ pub enum StoreError {
 pub async fn store(
     db: &DatabaseConnection,
     settings: &Settings,
+    limiter: &Limiter,
     submission: &Submission,
     template: &ConsentTemplate,
     evidence: Evidence,
@@ -119,7 +127,7 @@ pub async fn store(
             serde_json::to_value(&submission.signature.strokes).expect("strokes serialise")
         ),
         received_at: Set(evidence.received_at),
-        client_ip: Set(evidence.client_ip),
+        client_ip: Set(evidence.client_ip.clone()),
         user_agent: Set(evidence.user_agent),
         canonical_sha256: Set(hash.clone()),
         status_changed_at: Set(None),
@@ -138,8 +146,16 @@ pub async fn store(
             .expect("flags serialise"),
         )),
     };
-    let mail = mail::consent_copy(submission, template);
-    let mail_queued = mail.is_some();
+    let mut mail = mail::consent_copy(submission, template);
+    if let Some(m) = &mut mail {
+        if !copy_allowed(limiter, settings, &m.to_address, evidence.address).await? {
+            // Stored and answered as usual; the client downloads the copy.
+            m.status = MailStatus::Limited;
+        }
+    }
+    let mail_queued = mail
+        .as_ref()
+        .is_some_and(|m| m.status == MailStatus::Queued);
     let written = async {
         let txn = db.begin().await?;
         let model = entity::Entity::insert(row)
@@ -176,6 +192,60 @@ pub async fn store(
             }
         }
     }
+}
+
+/// Whether the client's copy may be mailed: a cap per recipient and per
+/// client address, so the intake cannot be used to send the clinic's mail
+/// to strangers.
+async fn copy_allowed(
+    limiter: &Limiter,
+    settings: &Settings,
+    recipient: &str,
+    address: Option<std::net::IpAddr>,
+) -> Result<bool, sea_orm::DbErr> {
+    let limits = &settings.limits;
+    if !limiter
+        .take(
+            "mail-to",
+            &recipient.to_lowercase(),
+            limits.mail_per_recipient,
+        )
+        .await?
+    {
+        return Ok(false);
+    }
+    match address {
+        Some(ip) => {
+            limiter
+                .take(
+                    "mail-from",
+                    &limiter.address_key(ip),
+                    limits.mail_per_address,
+                )
+                .await
+        }
+        None => Ok(true),
+    }
+}
+
+/// What became of the client's e-mailed copy, as the receipt reports it.
+pub async fn email_copy(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> Result<Option<MailStatus>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let row = mail_entity::Entity::find()
+        .filter(mail_entity::Column::SubmissionId.eq(id))
+        .filter(mail_entity::Column::Kind.eq(MailKind::ConsentCopy.as_str()))
+        .one(db)
+        .await?;
+    Ok(row
+        .and_then(|r| r.kind_and_status().ok())
+        .map(|(_, s)| match s {
+            // The client is told only: on its way, or download it instead.
+            MailStatus::Limited => MailStatus::Limited,
+            _ => MailStatus::Queued,
+        }))
 }
 
 /// The stored consent PDF of a submission.

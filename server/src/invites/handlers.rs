@@ -7,7 +7,7 @@ use sea_orm::TransactionTrait;
 use stipple_app::domain::{
     api::{ErrorBody, Invite, InviteList, NewInvite as CreateBody, PublicInvite},
     email_address, phone_number,
-    states::{AuditAction, MailKind},
+    states::{AuditAction, MailKind, MailStatus},
     FieldErrors,
 };
 
@@ -18,8 +18,9 @@ use crate::{
     http::{
         api_error::ApiError,
         body,
-        routes::{client_ip, Staff},
+        routes::{client_addr, client_ip, Staff},
     },
+    limits::Class,
     mail::NewMail,
     state::AppState,
 };
@@ -41,13 +42,16 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// The link a client opens: the configured public address, else the one
-/// this request came in on.
+/// The link a client opens: the configured public address. Without one the
+/// server listens on this machine only (settings insist), and the link is
+/// the local address it answered on: never a host a request claims, which
+/// anyone can forge to make the clinic mail a link to their own site.
 pub fn public_base(req: &HttpRequest, state: &AppState) -> String {
-    state.settings.public_url.clone().unwrap_or_else(|| {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    })
+    state
+        .settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", req.app_config().local_addr()))
 }
 
 fn invite(i: &entity::Model, tz: chrono_tz::Tz) -> Invite {
@@ -173,6 +177,7 @@ pub async fn create(
                 days = state.settings.invite_days,
             ),
             attach_consent_pdf: false,
+            status: MailStatus::Queued,
         }
         .enqueue(&txn)
         .await?;
@@ -218,11 +223,15 @@ pub async fn list(_staff: Staff, state: web::Data<AppState>) -> Result<HttpRespo
         (status = 200, description = "What the invite fills in; the invite counts as opened.", body = PublicInvite),
         (status = 404, description = "No such invite.", body = ErrorBody),
         (status = 410, description = "Used or expired, with the reason.", body = ErrorBody),
+        (status = 429, description = "Too many requests from this address, or in all.", body = ErrorBody,
+            headers(("Retry-After" = u64))),
     ))]
 pub async fn open(
+    req: HttpRequest,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limiter.admit(client_addr(&req), Class::Read).await?;
     let invite = invites::by_token(&state.db, &path)
         .await?
         .ok_or(ApiError::Missing(

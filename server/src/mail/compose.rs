@@ -18,6 +18,8 @@ pub struct NewMail {
     pub subject: String,
     pub body_text: String,
     pub attach_consent_pdf: bool,
+    /// `Queued` to send; `Limited` keeps the row for staff without sending.
+    pub status: MailStatus,
 }
 
 impl NewMail {
@@ -34,7 +36,7 @@ impl NewMail {
             subject: Set(self.subject),
             body_text: Set(self.body_text),
             attach_consent_pdf: Set(self.attach_consent_pdf),
-            status: Set(MailStatus::Queued.as_str().to_string()),
+            status: Set(self.status.as_str().to_string()),
             attempts: Set(0),
             last_error: Set(None),
             next_attempt_at: Set(now),
@@ -55,7 +57,16 @@ pub fn consent_copy(submission: &Submission, template: &ConsentTemplate) -> Opti
     if to.is_empty() {
         return None;
     }
-    let name = submission.client.full_name.trim();
+    // The one thing the client typed that the mail repeats: short, one
+    // line, so the clinic's message cannot be made to carry someone's text.
+    let name: String = submission
+        .client
+        .full_name
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(60)
+        .collect();
     let aftercare: String = template
         .aftercare
         .iter()
@@ -76,9 +87,10 @@ pub fn consent_copy(submission: &Submission, template: &ConsentTemplate) -> Opti
         submission_id: Some(submission.id),
         kind: MailKind::ConsentCopy,
         to_address: to.to_string(),
-        to_name: name.to_string(),
+        to_name: name.clone(),
         subject: format!("Your signed consent – {}", template.clinic_name),
         body_text: body,
         attach_consent_pdf: true,
+        status: MailStatus::Queued,
     })
 }

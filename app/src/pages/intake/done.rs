@@ -3,6 +3,13 @@
 use leptos::{either::Either, prelude::*};
 
 use super::FormCtx;
+use crate::browser;
+
+/// The part of `POST …/pdf-link`'s answer the page uses.
+#[derive(serde::Deserialize)]
+struct Link {
+    url: String,
+}
 
 #[component]
 pub fn Done() -> impl IntoView {
@@ -13,6 +20,33 @@ pub fn Done() -> impl IntoView {
     };
     let receipt = move || ctx.receipt.get();
     let queued = move || ctx.draft.with(|d| d.queued);
+    // The PDF opens through a link that works for five minutes (the receipt
+    // token itself never goes into a URL), renewed while the page is open.
+    let pdf_link = RwSignal::new(None::<String>);
+    let mint = move || {
+        let Some(r) = ctx.receipt.get_untracked().filter(|_| !ctx.kiosk) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/submissions/{}/pdf-link", r.id);
+            let auth = format!("Bearer {}", r.receipt_token);
+            if let Ok(link) =
+                browser::post_json::<_, Link>(&url, &(), &[("Authorization", &auth)]).await
+            {
+                pdf_link.set(Some(link.url));
+            }
+        });
+    };
+    Effect::new(move |_| {
+        if ctx.receipt.with(Option::is_some) {
+            mint();
+        }
+    });
+    Effect::new(move |_| {
+        if let Ok(h) = set_interval_with_handle(mint, std::time::Duration::from_secs(4 * 60)) {
+            on_cleanup(move || h.clear());
+        }
+    });
     view! {
         <div class="status" role="status" id="send-state" data-state=move || if queued() { "queued" } else { "sent" }>
             {move || if queued() {
@@ -28,15 +62,24 @@ pub fn Done() -> impl IntoView {
             }}
             {move || receipt().map(|r| view! { <p class="note">{format!("Reference: {}", r.id)}</p> })}
         </div>
+        {move || receipt().filter(|r| r.email_copy.as_deref() == Some("limited")).map(|_| view! {
+            <p class="note" id="copy-limited">
+                {if ctx.kiosk {
+                    "We could not e-mail your copy this time: that address has had as many as we send in a day. Ask at the desk for a printed copy."
+                } else {
+                    "We could not e-mail your copy this time: that address has had as many as we send in a day. Download it below instead."
+                }}
+            </p>
+        })}
         // A shared clinic tablet shows no link to the client's record: their
         // copy is e-mailed.
-        {move || receipt().filter(|_| !ctx.kiosk).map(|r| {
-            let href = format!("/api/v1/submissions/{}/consent.pdf?token={}", r.id, r.receipt_token);
+        {move || receipt().filter(|_| !ctx.kiosk).map(|_| {
+            let href = move || pdf_link.get().unwrap_or_default();
             view! {
                 <p>
-                    <a class="button primary" id="consent-pdf" href=href.clone() target="_blank" rel="noopener">"Open my signed consent (PDF)"</a>
+                    <a class="button primary" id="consent-pdf" href=href target="_blank" rel="noopener">"Open my signed consent (PDF)"</a>
                 </p>
-                <p><a href=format!("{href}&download=1")>"Download a copy"</a></p>
+                <p><a href=move || format!("{}&download=1", href())>"Download a copy"</a></p>
             }
         })}
         <h2>"What happens next"</h2>

@@ -57,8 +57,11 @@ pub(super) fn open_invite(
                     p.appointment_local
                 ))));
             }
-            // Offline: keep the link; the clinic checks it when the intake is sent.
-            Err(SendError::Network) => ctx.draft.update(|d| d.invite_token = Some(token)),
+            // Offline or busy: keep the link; the clinic checks it when the
+            // intake is sent.
+            Err(SendError::Network | SendError::Busy(_)) => {
+                ctx.draft.update(|d| d.invite_token = Some(token))
+            }
             Err(SendError::Refused(m)) => {
                 ctx.draft.update(|d| d.invite_token = None);
                 notice.set(Some(Err(m)));

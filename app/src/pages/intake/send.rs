@@ -42,10 +42,20 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>) {
     sending.set(true);
     failure.set(None);
     leptos::task::spawn_local(async move {
-        let result = browser::post_json::<_, Receipt>("/api/v1/submissions", &submission).await;
+        // An invited client is not held back by the limit on their address:
+        // the header lets the server see the invite before reading the body.
+        let invite = submission.appointment.invite_token.clone();
+        let headers: Vec<(&str, &str)> = invite
+            .as_deref()
+            .map(|t| ("Stipple-Invite", t))
+            .into_iter()
+            .collect();
+        let result =
+            browser::post_json::<_, Receipt>("/api/v1/submissions", &submission, &headers).await;
         match result {
             Ok(receipt) => sent(ctx, receipt),
-            Err(SendError::Network) => {
+            // Offline, or the clinic asks to wait: the outbox sends it later.
+            Err(SendError::Network | SendError::Busy(_)) => {
                 let id = submission.id.to_string();
                 if browser::queue(&id, &submission).await {
                     ctx.draft.update(|d| {
@@ -102,7 +112,7 @@ fn refused(ctx: FormCtx, error: SendError) {
                 .into(),
         )),
         SendError::Refused(message) => failure.set(Some(message)),
-        SendError::Network | SendError::SignedOut => {
+        SendError::Network | SendError::SignedOut | SendError::Busy(_) => {
             failure.set(Some("The clinic refused the answers. Please try again.".into()))
         }
     }

@@ -27,7 +27,8 @@ pub fn LoginPage() -> impl IntoView {
             password: password.get_untracked(),
         };
         leptos::task::spawn_local(async move {
-            let result = browser::post_json::<_, IgnoredAny>("/api/v1/staff/login", &body).await;
+            let result =
+                browser::post_json::<_, IgnoredAny>("/api/v1/staff/login", &body, &[]).await;
             busy.set(false);
             match result {
                 Ok(_) => {
@@ -38,7 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                     browser::navigate(&next);
                 }
                 Err(SendError::SignedOut) => failure.set(Some("Wrong e-mail or password.".into())),
-                Err(SendError::Refused(m)) => failure.set(Some(m)),
+                Err(SendError::Refused(m) | SendError::Busy(m)) => failure.set(Some(m)),
                 Err(_) => failure.set(Some(
                     "The server could not be reached. Try again in a moment.".into(),
                 )),

@@ -94,7 +94,7 @@ pub async fn call_json<T: DeserializeOwned>(
             .cloned()
             .collect::<Vec<_>>()
             .join(" ")),
-        Err(SendError::Refused(m)) => Err(m),
+        Err(SendError::Refused(m) | SendError::Busy(m)) => Err(m),
         Err(SendError::Conflict) => Err("Someone else changed this meanwhile; reload.".into()),
     }
 }
