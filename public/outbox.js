@@ -125,6 +125,8 @@
       const notBefore = Date.now() + retryAfter(res) * 1000;
       await tx("readwrite", (s) => request(s.put({ ...item, notBefore })));
       later(notBefore);
+      // From the worker: open pages hear of the wait and set their timer.
+      if (typeof window === "undefined") announce();
       return false;
     }
     const text = await res.text().catch(() => null);
@@ -180,6 +182,10 @@
         if (await sendOne(item)) changed = true;
         else left += 1;
       }
+      // Whoever sent last (page or worker), an open page wakes up when the
+      // earliest wait the clinic asked for is over.
+      const waits = (await all()).filter((i) => i.state === "queued" && i.notBefore);
+      if (waits.length) later(Math.min(...waits.map((i) => i.notBefore)));
       if (changed) announce();
       return left;
     };

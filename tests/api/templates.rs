@@ -106,30 +106,6 @@ async fn edited_text_under_an_old_version_stops_start_up() {
     assert!(format!("{err:#}").contains("new `version`"), "{err:#}");
 }
 
-/// Another server on the same database and data directory, with `extra`
-/// settings; returns its address.
-async fn restart(app: &stipple_tests::TestApp, extra: HashMap<String, String>) -> String {
-    let vars: HashMap<String, String> = [
-        ("STIPPLE_BIND", "127.0.0.1:0".to_string()),
-        (
-            "STIPPLE_DATA_DIR",
-            app.data_dir.path().display().to_string(),
-        ),
-        ("DATABASE_URL", app.database_url.clone()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .chain(extra)
-    .collect();
-    let settings = stipple_server::config::Settings::from_vars(&vars).unwrap();
-    let server = stipple_server::startup::Application::build(settings)
-        .await
-        .expect("starts");
-    let address = format!("http://127.0.0.1:{}", server.port());
-    tokio::spawn(server.run_until_stopped());
-    address
-}
-
 /// The clinic changes its consent text: an intake filled under the old
 /// text still goes through for the grace period, and after it is sent
 /// back naming the version, so the client reads the new text.
@@ -139,7 +115,10 @@ async fn the_previous_version_is_signable_for_a_grace_period_only(backend: Backe
     };
     assert_eq!(app.post_submission(&fresh_submission()).await.status(), 201);
     let dir = tempfile::tempdir().unwrap();
-    let changed = restart(&app, template_env(&dir, CLINIC_V2)).await;
+    let changed = format!(
+        "http://127.0.0.1:{}",
+        app.another_server(template_env(&dir, CLINIC_V2)).await
+    );
     let post = |base: String| {
         let client = app.api.clone();
         async move {
@@ -155,7 +134,7 @@ async fn the_previous_version_is_signable_for_a_grace_period_only(backend: Backe
 
     let mut env = template_env(&dir, CLINIC_V2);
     env.insert("STIPPLE_CONSENT_GRACE_DAYS".into(), "0".into());
-    let after_grace = restart(&app, env).await;
+    let after_grace = format!("http://127.0.0.1:{}", app.another_server(env).await);
     let res = post(after_grace).await;
     assert_eq!(res.status(), 422);
     let body: Value = res.json().await.unwrap();

@@ -6,6 +6,7 @@ mod abuse;
 mod intake;
 mod kiosk;
 mod landing;
+mod limits;
 mod offline;
 mod slow;
 mod staff;

@@ -177,6 +177,33 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 impl TestApp {
+    /// Another server on this one's database and data directory, with
+    /// `extra` settings (e.g. a new consent template); returns its port.
+    pub async fn another_server(&self, extra: HashMap<String, String>) -> u16 {
+        let vars: HashMap<String, String> = [
+            ("STIPPLE_BIND", "127.0.0.1:0".to_string()),
+            (
+                "STIPPLE_DATA_DIR",
+                self.data_dir.path().display().to_string(),
+            ),
+            ("DATABASE_URL", self.database_url.clone()),
+            (
+                "STIPPLE_SITE_ROOT",
+                workspace_root().join("target/site").display().to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain(unlimited())
+        .chain(extra)
+        .collect();
+        let settings = Settings::from_vars(&vars).expect("test settings");
+        let server = Application::build(settings).await.expect("app starts");
+        let port = server.port();
+        tokio::spawn(server.run_until_stopped());
+        port
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

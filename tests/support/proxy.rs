@@ -20,6 +20,8 @@ use tokio::{
 
 pub struct Link {
     pub port: u16,
+    /// Where new connections go: another server can take over the address.
+    upstream: Arc<std::sync::Mutex<SocketAddr>>,
     online: Arc<AtomicBool>,
     /// Bytes per second towards the browser; 0 for no limit.
     rate: Arc<AtomicU64>,
@@ -34,7 +36,9 @@ impl Link {
         let online = Arc::new(AtomicBool::new(true));
         let rate = Arc::new(AtomicU64::new(0));
         let (cut, _) = watch::channel(0u64);
+        let target = Arc::new(std::sync::Mutex::new(upstream));
         let (flag, cuts, limit) = (online.clone(), cut.clone(), rate.clone());
+        let to = target.clone();
         tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
                 if !flag.load(Ordering::SeqCst) {
@@ -43,6 +47,7 @@ impl Link {
                 }
                 let mut cut_rx = cuts.subscribe();
                 let limit = limit.clone();
+                let upstream = *to.lock().unwrap();
                 tokio::spawn(async move {
                     let Ok(outbound) = tokio::net::TcpStream::connect(upstream).await else {
                         return;
@@ -76,6 +81,7 @@ impl Link {
         });
         Link {
             port,
+            upstream: target,
             online,
             rate,
             cut,
@@ -95,6 +101,13 @@ impl Link {
     /// Limits what reaches the browser to `bytes_per_second` (0: no limit).
     pub fn throttle(&self, bytes_per_second: u64) {
         self.rate.store(bytes_per_second, Ordering::SeqCst);
+    }
+
+    /// Sends new connections to another server (open ones are dropped), as
+    /// when the clinic's server is replaced behind the same address.
+    pub fn retarget(&self, upstream: SocketAddr) {
+        *self.upstream.lock().unwrap() = upstream;
+        self.cut.send_modify(|n| *n += 1);
     }
 
     pub fn go_online(&self) {

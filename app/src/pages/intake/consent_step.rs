@@ -14,6 +14,10 @@ pub fn ConsentStep() -> impl IntoView {
     ctx.ensure_template();
     let loaded = Memo::new(move |_| ctx.template.with(Option::is_some));
     view! {
+        // Shown when the text changed after the client first read it.
+        <div id=field_id("consent.template_version") tabindex="-1">
+            <FieldError path="consent.template_version"/>
+        </div>
         {move || if !loaded.get() {
             Either::Left(view! { <p role="status">"Loading the consent text…"</p> })
         } else { Either::Right(view! {

@@ -149,12 +149,10 @@ pub(super) fn check_outbox(ctx: FormCtx) {
 }
 
 /// Paths the client has no field for: they are explained on the Review page.
-const NO_FIELD: &[&str] = &[
-    "id",
-    "opened_at",
-    "appointment.invite_token",
-    "consent.template_version",
-];
+const NO_FIELD: &[&str] = &["id", "opened_at", "appointment.invite_token"];
+
+/// Where the clinic says the consent text has changed since the page loaded it.
+const CONSENT_VERSION: &str = "consent.template_version";
 
 /// Takes the client to the first step with a problem, or explains problems
 /// no step can fix.
@@ -163,6 +161,14 @@ fn send_back(ctx: FormCtx, errors: FieldErrors) {
     if errors.get("appointment.invite_token").is_some() {
         // A damaged invitation link must not block the intake: drop it.
         ctx.draft.update(|d| d.invite_token = None);
+    }
+    if errors.get(CONSENT_VERSION).is_some() {
+        // The clinic changed its consent text: fetch the new one and ask for
+        // each tick again; every other answer stays.
+        ctx.draft.update(|d| d.accepted.clear());
+        ctx.template.set(None);
+        ctx.template_loading.set_value(false);
+        ctx.ensure_template();
     }
     let unplaced: Vec<String> = NO_FIELD.iter().filter_map(|p| errors.first(p)).collect();
     let placed = FieldErrors(
