@@ -230,15 +230,20 @@ mod imp {
             return serde_json::from_str(text)
                 .map_err(|_| SendError::Refused("The server's answer was not understood".into()));
         }
+        Err(refusal(status, text, intake))
+    }
+
+    /// What a non-2xx answer means; one copy for every answer type.
+    fn refusal(status: u16, text: &str, intake: bool) -> SendError {
         let err: Option<ErrorBody> = serde_json::from_str(text).ok();
         match (status, err) {
-            (401, _) => Err(SendError::SignedOut),
-            (422, Some(e)) if !e.errors.is_empty() => Err(SendError::Invalid(e.errors)),
-            (409, _) if intake => Err(SendError::Conflict),
-            (429, e) => Err(SendError::Busy(e.map(|e| e.error).unwrap_or_default())),
-            (500..=599, _) => Err(SendError::Network),
-            (_, Some(e)) if !e.error.is_empty() => Err(SendError::Refused(e.error)),
-            _ => Err(SendError::Refused(format!("The server answered {status}"))),
+            (401, _) => SendError::SignedOut,
+            (422, Some(e)) if !e.errors.is_empty() => SendError::Invalid(e.errors),
+            (409, _) if intake => SendError::Conflict,
+            (429, e) => SendError::Busy(e.map(|e| e.error).unwrap_or_default()),
+            (500..=599, _) => SendError::Network,
+            (_, Some(e)) if !e.error.is_empty() => SendError::Refused(e.error),
+            _ => SendError::Refused(format!("The server answered {status}")),
         }
     }
 

@@ -347,3 +347,41 @@ db_test!(
         assert_eq!(app.count_submissions().await, 7);
     }
 );
+
+/// CPU time used by this process so far (the server runs in it), in µs.
+fn cpu_micros() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given and cannot fail for RUSAGE_SELF.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let us = |t: libc::timeval| t.tv_sec * 1_000_000 + t.tv_usec;
+    us(usage.ru_utime) + us(usage.ru_stime)
+}
+
+db_test!(
+    refused_requests_cost_a_fraction_of_an_accepted_one,
+    env = [("STIPPLE_LIMIT_SUBMIT", "20/hour")],
+    |app| {
+        let bodies: Vec<Value> = (0..300).map(|_| fresh_submission()).collect();
+        let started = cpu_micros();
+        for body in &bodies[..20] {
+            assert_eq!(app.post_submission(body).await.status(), 201);
+        }
+        let accepted = (cpu_micros() - started) as f64 / 20.0;
+        let started = cpu_micros();
+        for body in &bodies[20..] {
+            assert_eq!(app.post_submission(body).await.status(), 429);
+        }
+        let refused = (cpu_micros() - started) as f64 / 280.0;
+        // Client and server together: the refused ones stop before the body
+        // is read, parsed, checked, rendered to PDF and stored.
+        eprintln!(
+            "CPU per request ({:?}): accepted {accepted:.0} µs, refused {refused:.0} µs",
+            app.backend
+        );
+        assert!(refused * 5.0 < accepted, "{refused} µs vs {accepted} µs");
+        assert_eq!(app.count_submissions().await, 20);
+    }
+);

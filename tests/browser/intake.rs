@@ -398,35 +398,31 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
         "aftercare shown"
     );
     b.screenshot("intake-12-done").await;
-    // The thank-you page links to the client's own signed consent, through
-    // a short-lived link (the receipt token itself is in no URL).
-    b.wait_js(
-        "(document.getElementById('consent-pdf') || {}).href?.includes('token=')",
-        "the PDF link",
-    )
-    .await;
-    let href = b
-        .client
-        .find(Locator::Id("consent-pdf"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    let receipt_token = b
-        .js("return JSON.parse(localStorage.getItem('stipple.intake.receipt')).receipt_token")
-        .await;
-    assert!(!href.contains(receipt_token.as_str().unwrap()), "{href}");
-    let pdf = app.get(&href).await;
-    assert_eq!(pdf.status(), 200);
-    assert_eq!(pdf.headers()["content-type"], "application/pdf");
     // The draft is gone from the phone; the receipt stays for this page.
     assert_eq!(
         b.js("return localStorage.getItem('stipple.intake.draft')")
             .await,
         Value::Null
     );
+    let receipt_token = b
+        .js("return JSON.parse(localStorage.getItem('stipple.intake.receipt')).receipt_token")
+        .await;
+    // The thank-you page opens the client's own signed consent through a
+    // short-lived link made on the tap (the receipt token is in no URL).
+    click(&b, "consent-pdf").await;
+    let mut href = String::new();
+    for _ in 0..100 {
+        href = b.client.current_url().await.unwrap().to_string();
+        if href.contains("consent.pdf?token=") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(href.contains("consent.pdf?token="), "{href}");
+    assert!(!href.contains(receipt_token.as_str().unwrap()), "{href}");
+    let pdf = app.api.get(&href).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
 
     // Exactly one row, holding what was typed: the fixture's answers.
     assert_eq!(app.count_submissions().await, 1);

@@ -20,33 +20,23 @@ pub fn Done() -> impl IntoView {
     };
     let receipt = move || ctx.receipt.get();
     let queued = move || ctx.draft.with(|d| d.queued);
-    // The PDF opens through a link that works for five minutes (the receipt
-    // token itself never goes into a URL), renewed while the page is open.
-    let pdf_link = RwSignal::new(None::<String>);
-    let mint = move || {
-        let Some(r) = ctx.receipt.get_untracked().filter(|_| !ctx.kiosk) else {
+    let pdf_error = RwSignal::new(false);
+    // The PDF opens through a link minted on the tap, good for five
+    // minutes: the receipt token itself never goes into a URL.
+    let open_pdf = move |suffix: &'static str| {
+        let Some(r) = ctx.receipt.get_untracked() else {
             return;
         };
         leptos::task::spawn_local(async move {
             let url = format!("/api/v1/submissions/{}/pdf-link", r.id);
             let auth = format!("Bearer {}", r.receipt_token);
-            if let Ok(link) =
-                browser::post_json::<_, Link>(&url, &(), &[("Authorization", &auth)]).await
-            {
-                pdf_link.set(Some(link.url));
+            match browser::post_json::<_, Link>(&url, &(), &[("Authorization", &auth)]).await {
+                Ok(link) => browser::navigate(&format!("{}{suffix}", link.url)),
+                Err(_) => pdf_error.set(true),
             }
         });
     };
-    Effect::new(move |_| {
-        if ctx.receipt.with(Option::is_some) {
-            mint();
-        }
-    });
-    Effect::new(move |_| {
-        if let Ok(h) = set_interval_with_handle(mint, std::time::Duration::from_secs(4 * 60)) {
-            on_cleanup(move || h.clear());
-        }
-    });
+
     view! {
         <div class="status" role="status" id="send-state" data-state=move || if queued() { "queued" } else { "sent" }>
             {move || if queued() {
@@ -62,26 +52,31 @@ pub fn Done() -> impl IntoView {
             }}
             {move || receipt().map(|r| view! { <p class="note">{format!("Reference: {}", r.id)}</p> })}
         </div>
-        {move || receipt().filter(|r| r.email_copy.as_deref() == Some("limited")).map(|_| view! {
-            <p class="note" id="copy-limited">
-                {if ctx.kiosk {
-                    "We could not e-mail your copy this time: that address has had as many as we send in a day. Ask at the desk for a printed copy."
-                } else {
-                    "We could not e-mail your copy this time: that address has had as many as we send in a day. Download it below instead."
-                }}
-            </p>
-        })}
         // A shared clinic tablet shows no link to the client's record: their
         // copy is e-mailed.
-        {move || receipt().filter(|_| !ctx.kiosk).map(|_| {
-            let href = move || pdf_link.get().unwrap_or_default();
-            view! {
-                <p>
-                    <a class="button primary" id="consent-pdf" href=href target="_blank" rel="noopener">"Open my signed consent (PDF)"</a>
-                </p>
-                <p><a href=move || format!("{}&download=1", href())>"Download a copy"</a></p>
-            }
+        {move || receipt().filter(|_| !ctx.kiosk).map(|_| view! {
+            <p>
+                <button type="button" class="button primary" id="consent-pdf" on:click=move |_| open_pdf("")>
+                    "Open my signed consent (PDF)"
+                </button>
+            </p>
+            <p>
+                <button type="button" class="button" id="consent-pdf-download" on:click=move |_| open_pdf("&download=1")>
+                    "Download a copy"
+                </button>
+            </p>
         })}
+        // One line for what did not go as usual: a copy not mailed, a PDF
+        // that did not open.
+        <p class="note" id="copy-note" role="status">{move || {
+            if pdf_error.get() {
+                "The PDF did not open. Check your connection and try again."
+            } else if receipt().is_some_and(|r| r.email_copy.as_deref() == Some("limited")) {
+                "Your copy was not e-mailed: that address has had today's limit. Save it here, or ask the clinic for a printed copy."
+            } else {
+                ""
+            }
+        }}</p>
         <h2>"What happens next"</h2>
         <ol>
             <li>"A practitioner reads your answers before your appointment."</li>

@@ -44,14 +44,19 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>) {
     leptos::task::spawn_local(async move {
         // An invited client is not held back by the limit on their address:
         // the header lets the server see the invite before reading the body.
-        let invite = submission.appointment.invite_token.clone();
-        let headers: Vec<(&str, &str)> = invite
-            .as_deref()
-            .map(|t| ("Stipple-Invite", t))
-            .into_iter()
-            .collect();
+        let invite = submission
+            .appointment
+            .invite_token
+            .clone()
+            .unwrap_or_default();
+        let header = [("Stipple-Invite", invite.as_str())];
+        let headers = if invite.is_empty() {
+            &[][..]
+        } else {
+            &header[..]
+        };
         let result =
-            browser::post_json::<_, Receipt>("/api/v1/submissions", &submission, &headers).await;
+            browser::post_json::<_, Receipt>("/api/v1/submissions", &submission, headers).await;
         match result {
             Ok(receipt) => sent(ctx, receipt),
             // Offline, or the clinic asks to wait: the outbox sends it later.
