@@ -673,6 +673,17 @@ mod tests {
     }
 
     #[test]
+    fn every_variable_is_in_the_example_file() {
+        let example = include_str!("../../.env.example");
+        for (var, _) in declared() {
+            assert!(
+                example.contains(&format!("{var}=")),
+                "{var} is not in .env.example"
+            );
+        }
+    }
+
+    #[test]
     fn postgres_url_is_kept() {
         let s =
             Settings::from_vars(&vars(&[("DATABASE_URL", "postgres://u@localhost/db")])).unwrap();
