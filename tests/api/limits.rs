@@ -385,3 +385,76 @@ db_test!(
         assert_eq!(app.count_submissions().await, 20);
     }
 );
+
+db_test!(
+    the_mailed_copy_repeats_nothing_typed_but_a_short_name,
+    |app| {
+        let mut s = fresh_submission();
+        let name = format!("Zoë {} O'Brien", "Longname-".repeat(10));
+        s["client"]["full_name"] = json!(name);
+        s["signature"]["typed_name"] = json!(name);
+        s["goals"]["notes"] = json!("Claim your prize at https://evil.example now");
+        s["medical"]["medications"] = json!("Call +1 555 0100 to unlock your account");
+        let res = app.post_submission(&s).await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+        use sea_orm::ConnectionTrait;
+        let db = app.db().await;
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT subject, body_text, to_name FROM mail_message".to_string(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let subject: String = row.try_get("", "subject").unwrap();
+        let body: String = row.try_get("", "body_text").unwrap();
+        let to_name: String = row.try_get("", "to_name").unwrap();
+        for text in [&subject, &body, &to_name] {
+            assert!(!text.contains("evil.example"), "{text}");
+            assert!(!text.contains("555 0100"), "{text}");
+            assert!(!text.contains(&name), "the whole name is repeated: {text}");
+        }
+        let short: String = name.chars().take(60).collect();
+        assert!(body.contains(&short), "{body}");
+        assert_eq!(to_name, short);
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_sharing_postgresql_share_the_limits() {
+    let Some(app) = stipple_tests::try_spawn_app(
+        stipple_tests::Backend::Postgres,
+        stipple_tests::env(&[("STIPPLE_LIMIT_SUBMIT", "2/hour")]),
+    )
+    .await
+    else {
+        return;
+    };
+    let other = app
+        .another_server(stipple_tests::env(&[("STIPPLE_LIMIT_SUBMIT", "2/hour")]))
+        .await;
+    assert_eq!(app.post_submission(&fresh_submission()).await.status(), 201);
+    let res = app
+        .api
+        .post(format!("http://127.0.0.1:{other}/api/v1/submissions"))
+        .json(&fresh_submission())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    // The third, to either server, is over the limit they share.
+    limited(
+        app.post_submission(&fresh_submission()).await,
+        "your network",
+    )
+    .await;
+    let res = app
+        .api
+        .post(format!("http://127.0.0.1:{other}/api/v1/submissions"))
+        .json(&fresh_submission())
+        .send()
+        .await
+        .unwrap();
+    limited(res, "your network").await;
+}

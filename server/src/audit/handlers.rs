@@ -49,7 +49,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut cond = Condition::all();
-    if let Some(a) = query.action.as_deref().filter(|a| !a.is_empty()) {
+    if let Some(a) = query.action.as_deref() {
         let Some(action) = AuditAction::parse(a) else {
             let names: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
             return Err(ApiError::BadRequest(format!(

@@ -70,7 +70,7 @@ fn parse_filter(q: &ListQuery) -> Result<Filter, ApiError> {
             }),
         }
     };
-    let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let status = match q.status.as_deref().map(str::trim) {
         None => None,
         Some(s) => Some(ReviewStatus::parse(s).ok_or_else(|| {
             ApiError::BadRequest(format!("`status` must be one of {}", status_names()))
