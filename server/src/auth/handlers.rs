@@ -17,13 +17,15 @@ use crate::{
     http::{
         api_error::ApiError,
         body,
-        routes::{client_ip, Staff},
+        routes::{client_addr, client_ip, Staff},
     },
     state::AppState,
 };
 
 /// Sign-in bodies are small: anything larger is not a sign-in.
 const MAX_LOGIN_BYTES: usize = 16 * 1024;
+/// Password checks (argon2, tens of milliseconds of CPU each) at once per address.
+const CHECKS_AT_ONCE: u32 = 3;
 
 fn session_answer(id: uuid::Uuid, email: &str, name: &str, role: Role, csrf: &str) -> StaffSession {
     StaffSession {
@@ -58,8 +60,25 @@ pub async fn login(
         .map_err(|_| ApiError::BadRequest("Send {\"email\": …, \"password\": …} as JSON".into()))?;
     let email = accounts::normalise_email(&creds.email);
     let ip = client_ip(&req);
-    let attempt = throttle::record_attempt(&state.db, &email, &ip).await?;
-    if let Some(wait) = throttle::locked_for(&state.db, &email, &ip, attempt).await? {
+    let address =
+        client_addr(&req).map_or_else(|| "unknown".to_string(), |a| state.limiter.address_key(a));
+    let account = state.limiter.fingerprint("sign-in", &email);
+    let who = throttle::Attempt {
+        account: &account,
+        address: &address,
+    };
+    // A few password checks at once per address; a flood waits its turn.
+    let Some(_permit) = state
+        .limiter
+        .enter(&format!("sign-in:{address}"), CHECKS_AT_ONCE)
+    else {
+        return Err(ApiError::TooManyRequests(
+            1,
+            "Too many sign-ins at once from your network; please try again",
+        ));
+    };
+    let attempt = throttle::record_attempt(&state.db, &who).await?;
+    if let Some(wait) = throttle::wait_for(&state.db, &who, attempt).await? {
         throttle::forget_attempt(&state.db, attempt).await?;
         return Err(ApiError::TooManyRequests(
             wait,
@@ -77,16 +96,23 @@ pub async fn login(
     let user = match (ok, user) {
         (true, Some(user)) => user,
         (_, user) => {
-            // The attempt's row stays: it is the failure.
-            Event::new(AuditAction::LoginFailed, user.map(|u| u.id), Some(ip))
-                .detail(email.chars().take(254).collect::<String>())
-                .record(&state.db)
-                .await?;
+            // The attempt's row stays: it is the failure. What was typed for
+            // an unknown account may be a password: only its keyed hash is kept.
+            let event = Event::new(
+                AuditAction::LoginFailed,
+                user.as_ref().map(|u| u.id),
+                Some(ip),
+            );
+            let event = match user {
+                Some(_) => event,
+                None => event.detail(format!("unknown account {}", &account[..16])),
+            };
+            event.record(&state.db).await?;
             return Err(ApiError::WrongCredentials);
         }
     };
     let role = Role::parse(&user.role).ok_or(ApiError::WrongCredentials)?;
-    throttle::clear_account(&state.db, &email).await?;
+    throttle::clear_pair(&state.db, &who).await?;
     // A sign-in always gets a new session id: a session planted before
     // sign-in is worth nothing afterwards.
     if let Ok(Some(old)) = session::resolve(&state.db, &state.settings, &req).await {

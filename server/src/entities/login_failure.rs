@@ -5,8 +5,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// As typed, lower-cased: unknown addresses are throttled like known ones.
+    /// A keyed hash of the e-mail as typed, lower-cased: unknown accounts
+    /// are throttled like known ones, and what was typed is not kept.
     pub email: String,
+    /// A keyed hash of the client's address (its /64 for IPv6).
     pub ip: String,
     pub at: DateTimeUtc,
 }

@@ -6,7 +6,7 @@
 
 pub mod counter;
 
-use std::net::IpAddr;
+use std::{collections::HashMap, net::IpAddr, sync::Mutex};
 
 use counter::{Counter, Full};
 use sea_orm::{DatabaseConnection, DbErr};
@@ -60,6 +60,26 @@ pub struct Limiter {
     /// Addresses are kept as keyed hashes: the counters are no list of who
     /// visited.
     key: SecretKey,
+    /// Expensive work under way per key (see [`Limiter::enter`]).
+    running: Mutex<HashMap<String, u32>>,
+}
+
+/// A place among at most so many at once; given back when dropped.
+pub struct Permit<'a> {
+    running: &'a Mutex<HashMap<String, u32>>,
+    key: String,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut running = self.running.lock().expect("permit lock");
+        if let Some(n) = running.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                running.remove(&self.key);
+            }
+        }
+    }
 }
 
 impl Limiter {
@@ -69,7 +89,29 @@ impl Limiter {
             counter: Counter::new(db, shared),
             limits,
             key,
+            running: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// One of at most `max` at once for `key` (in this server), or `None`:
+    /// keeps a flood from one address off the blocking pool that checks
+    /// passwords.
+    pub fn enter(&self, key: &str, max: u32) -> Option<Permit<'_>> {
+        let mut running = self.running.lock().expect("permit lock");
+        let n = running.entry(key.to_string()).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Permit {
+            running: &self.running,
+            key: key.to_string(),
+        })
+    }
+
+    /// A keyed hash of `text` for `purpose`: stored where the text must not be.
+    pub fn fingerprint(&self, purpose: &str, text: &str) -> String {
+        self.key.sign(purpose, text.as_bytes())
     }
 
     /// Counts the request and refuses it when a limit is reached: first
