@@ -43,7 +43,8 @@ pub struct Settings {
     /// Address to listen on; port 0 picks a free port (tests).
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
-    pub database_url: String,
+    /// A secret because a PostgreSQL URL may carry the password.
+    pub database_url: Secret,
     /// Built site: `assets/` (hashed, precompressed), `assets.json` and the
     /// files that keep their names (service worker, manifest, icons).
     pub site_root: PathBuf,
@@ -522,7 +523,7 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
     Ok(Settings {
         bind: raw.bind,
         data_dir: raw.data_dir,
-        database_url,
+        database_url: Secret(database_url),
         site_root: raw.site_root,
         log_filter: raw.log_filter,
         log_json: raw.log_json,
@@ -608,7 +609,7 @@ impl Settings {
     }
 
     pub fn is_sqlite(&self) -> bool {
-        self.database_url.starts_with("sqlite:")
+        self.database_url.expose().starts_with("sqlite:")
     }
 }
 
@@ -627,7 +628,7 @@ mod tests {
     fn defaults_are_local_sqlite_on_8080() {
         let s = Settings::from_vars(&vars(&[])).unwrap();
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(s.database_url, "sqlite://./data/stipple.db?mode=rwc");
+        assert_eq!(s.database_url.expose(), "sqlite://./data/stipple.db?mode=rwc");
         assert!(s.is_sqlite());
     }
 
@@ -696,12 +697,14 @@ mod tests {
         let s = Settings::from_vars(&vars(&[
             ("STIPPLE_SECRET_KEY", key),
             ("STIPPLE_SMTP_URL", "smtps://desk:hunter2@mail.example.com"),
+            ("DATABASE_URL", "postgres://stipple:pg-secret-9@db.example/stipple"),
         ]))
         .unwrap();
         assert_eq!(s.secret_key.as_ref().map(Secret::expose), Some(key));
         let printed = format!("{s:?}");
         assert!(!printed.contains(key), "{printed}");
         assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("pg-secret-9"), "{printed}");
     }
 
     #[test]

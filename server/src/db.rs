@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::config::Settings;
 
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    let mut url = settings.database_url.clone();
+    let mut url = settings.database_url.expose().to_string();
     if settings.is_sqlite() {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(

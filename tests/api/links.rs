@@ -150,3 +150,32 @@ db_test!(health_checks_do_not_write_on_every_call, |app| {
     assert_eq!(app.get("/healthz").await.status(), 200);
     assert!(read().await > first);
 });
+
+db_test!(
+    invite_links_never_take_their_host_from_the_request,
+    env = [("STIPPLE_TRUSTED_PROXIES", "127.0.0.1")],
+    |app| {
+        let staff = app.staff("staff").await;
+        let res = staff
+            .request(reqwest::Method::POST, "/api/v1/staff/invites", true)
+            .header("host", "evil.example")
+            .header("x-forwarded-host", "evil.example")
+            .header("forwarded", "host=evil.example;proto=https")
+            .json(&serde_json::json!({
+                "client_name": "Ivy Invited",
+                "email": "ivy@mail.example",
+                "appointment_at": "2099-03-04T10:30:00Z",
+                "send_email": false,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let invite: serde_json::Value = res.json().await.unwrap();
+        let link = invite["link"].as_str().unwrap();
+        assert!(
+            link.starts_with(&format!("{}/intake/", app.address)),
+            "{link}"
+        );
+    }
+);
