@@ -628,7 +628,10 @@ mod tests {
     fn defaults_are_local_sqlite_on_8080() {
         let s = Settings::from_vars(&vars(&[])).unwrap();
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(s.database_url.expose(), "sqlite://./data/stipple.db?mode=rwc");
+        assert_eq!(
+            s.database_url.expose(),
+            "sqlite://./data/stipple.db?mode=rwc"
+        );
         assert!(s.is_sqlite());
     }
 
@@ -697,7 +700,10 @@ mod tests {
         let s = Settings::from_vars(&vars(&[
             ("STIPPLE_SECRET_KEY", key),
             ("STIPPLE_SMTP_URL", "smtps://desk:hunter2@mail.example.com"),
-            ("DATABASE_URL", "postgres://stipple:pg-secret-9@db.example/stipple"),
+            (
+                "DATABASE_URL",
+                "postgres://stipple:pg-secret-9@db.example/stipple",
+            ),
         ]))
         .unwrap();
         assert_eq!(s.secret_key.as_ref().map(Secret::expose), Some(key));

@@ -141,6 +141,9 @@ fn create_staff_reads_the_password_from_stdin_and_the_account_can_sign_in() {
     let short = create_staff(dir.path(), "dana@clinic.example", "too short");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+    let common = create_staff(dir.path(), "dana@clinic.example", "password1234");
+    assert!(!common.status.success());
+    assert!(String::from_utf8_lossy(&common.stderr).contains("too easy to guess"));
 
     let ok = create_staff(dir.path(), "Dana@Clinic.example", "a long passphrase here");
     assert!(

@@ -11,20 +11,48 @@ use rand::RngCore;
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 1024;
 
+/// The least zxcvbn score accepted (0–4): 3 is "safely unguessable",
+/// about 10^10 guesses, out of reach of online guessing and slow to crack
+/// from an argon2 hash.
+const MIN_SCORE: u8 = 3;
+
 /// A password that meets the rules. Parsing is the only way to get one.
 pub struct NewPassword(String);
 
 impl NewPassword {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    /// At least 12 characters and not guessable: checked with zxcvbn, which
+    /// knows the common passwords, words, names, dates and keyboard
+    /// patterns. A refusal says what to do instead.
+    pub fn parse(raw: &str) -> Result<Self, String> {
         let raw = raw.trim_end_matches(['\r', '\n']);
         let chars = raw.chars().count();
         if chars < MIN_LENGTH {
-            return Err("The password must be at least 12 characters long");
+            return Err("The password must be at least 12 characters long".into());
         }
         if raw.len() > MAX_LENGTH {
-            return Err("The password is too long");
+            return Err("The password is too long".into());
+        }
+        let estimate =
+            zxcvbn::zxcvbn(raw, &[]).map_err(|_| "Choose another password".to_string())?;
+        if estimate.score() < MIN_SCORE {
+            let mut why = String::from("This password is too easy to guess.");
+            if let Some(feedback) = estimate.feedback() {
+                if let Some(w) = feedback.warning() {
+                    why.push_str(&format!(" {w}."));
+                }
+                for s in feedback.suggestions() {
+                    why.push_str(&format!(" {s}"));
+                }
+            }
+            why.push_str(" A few unrelated words make a strong password that is easy to remember.");
+            return Err(why);
         }
         Ok(Self(raw.to_string()))
+    }
+
+    /// The fixed password behind the dummy hash: no rules, it is never an account's.
+    fn dummy() -> Self {
+        Self("not a password anyone has".into())
     }
 
     /// The argon2id PHC string to store.
@@ -44,11 +72,7 @@ impl NewPassword {
 /// same time and an attacker cannot tell which addresses have accounts.
 pub fn verify(password: &str, stored: Option<&str>) -> bool {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| {
-        NewPassword::parse("not a password anyone has")
-            .expect("long enough")
-            .hash()
-    });
+    let dummy = DUMMY.get_or_init(|| NewPassword::dummy().hash());
     let (hash, real) = match stored {
         Some(h) => (h, true),
         None => (dummy.as_str(), false),
@@ -68,15 +92,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_passwords_are_refused() {
-        assert!(NewPassword::parse("eleven chars").is_ok());
+    fn short_or_guessable_passwords_are_refused() {
+        assert!(NewPassword::parse("lantern orbit cactus").is_ok());
         assert!(NewPassword::parse("short one").is_err());
         assert!(NewPassword::parse("ééééééééééé").is_err());
+        for weak in [
+            "password1234",
+            "qwertyuiop123",
+            "123456789012",
+            "aaaaaaaaaaaaaaaa",
+        ] {
+            let why = NewPassword::parse(weak)
+                .err()
+                .unwrap_or_else(|| panic!("{weak} accepted"));
+            assert!(why.contains("too easy to guess"), "{why}");
+        }
     }
 
     #[test]
     fn hashes_are_argon2id_and_verify() {
         let h = NewPassword::parse("correct horse battery").unwrap().hash();
+        assert!(!h.contains("correct"));
         assert!(h.starts_with("$argon2id$"), "{h}");
         assert!(verify("correct horse battery", Some(&h)));
         assert!(!verify("correct horse batterY", Some(&h)));
