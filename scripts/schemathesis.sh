@@ -85,10 +85,12 @@ include-path = ["/api/v1/staff/submissions", "/api/v1/staff/export.csv"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 429]
 TOML
 
-# Signing out would end the session the other operations use: skipped.
+# Signing out, or ending a session (it finds its own id in the session
+# list), would end the session the other operations use: skipped.
 "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --checks all \
   --max-examples "$EXAMPLES" \
   --exclude-path /api/v1/staff/logout \
+  --exclude-path '/api/v1/staff/sessions/{id}' \
   --request-timeout 30 \
   --no-color

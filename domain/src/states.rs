@@ -91,6 +91,8 @@ vocab!(
         SubmissionDeleted = "submission_deleted": "Submission erased",
         InviteCreated = "invite_created": "Invite created",
         InviteEmailed = "invite_emailed": "Invite e-mailed",
+        PasswordChanged = "password_changed": "Password changed",
+        SessionEnded = "session_ended": "Session ended",
     }
 );
 

@@ -10,6 +10,7 @@ mod m20261121_000004_create_staff;
 mod m20261121_000005_queue_index_and_audit_guard;
 mod m20261121_000006_create_health_probe;
 mod m20261207_000007_rate_windows_and_consent_history;
+mod m20261207_000008_session_device;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_queue_index_and_audit_guard::Migration),
             Box::new(m20261121_000006_create_health_probe::Migration),
             Box::new(m20261207_000007_rate_windows_and_consent_history::Migration),
+            Box::new(m20261207_000008_session_device::Migration),
         ]
     }
 }

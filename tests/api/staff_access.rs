@@ -391,3 +391,92 @@ fn only_signing_in_is_open_below_the_staff_prefix() {
         .find(|e| e.verb == Verb::Delete && routes::matches(e.path, "/api/v1/staff/submissions/x"));
     assert_eq!(erase.map(|e| e.access), Some(Access::Admin));
 }
+
+db_test!(
+    a_changed_password_ends_the_other_sessions_and_works_at_once,
+    |app| {
+        app.create_staff("kim@clinic.example", "staff").await;
+        let laptop = app.sign_in("kim@clinic.example").await;
+        let phone = app.sign_in("kim@clinic.example").await;
+        let sessions = phone.get_json("/api/v1/staff/sessions").await;
+        let items = sessions["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{sessions}");
+        assert_eq!(items.iter().filter(|s| s["current"] == true).count(), 1);
+
+        // Wrong current password, weak new one: each named, nothing changed.
+        let res = phone
+            .post(
+                "/api/v1/staff/password",
+                &json!({"current_password": "not it at all", "new_password": "password1234"}),
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        assert!(body["errors"]["current_password"].is_array(), "{body}");
+        assert!(
+            body["errors"]["new_password"][0]
+                .as_str()
+                .unwrap()
+                .contains("too easy to guess"),
+            "{body}"
+        );
+        assert_eq!(laptop.get("/api/v1/staff/me").await.status(), 200);
+
+        let new = "violet harbour lamp seventeen";
+        let res = phone
+            .post(
+                "/api/v1/staff/password",
+                &json!({"current_password": PASSWORD, "new_password": new}),
+            )
+            .await;
+        assert_eq!(res.status(), 204);
+        // The other session is over; this one goes on; the new password works.
+        assert_eq!(laptop.get("/api/v1/staff/me").await.status(), 401);
+        assert_eq!(phone.get("/api/v1/staff/me").await.status(), 200);
+        assert_eq!(
+            app.login_raw("kim@clinic.example", PASSWORD).await.status(),
+            401
+        );
+        assert_eq!(app.login_raw("kim@clinic.example", new).await.status(), 200);
+        assert_eq!(
+            app.count_rows("audit_log WHERE action = 'password_changed'")
+                .await,
+            1
+        );
+    }
+);
+
+db_test!(a_session_elsewhere_can_be_ended, |app| {
+    app.create_staff("lee@clinic.example", "staff").await;
+    let left_open = app.sign_in("lee@clinic.example").await;
+    let here = app.sign_in("lee@clinic.example").await;
+    let list = here.get_json("/api/v1/staff/sessions").await;
+    let other = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == false)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Another account cannot end it.
+    let stranger = app.staff("staff").await;
+    let res = stranger
+        .delete(&format!("/api/v1/staff/sessions/{other}"))
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(left_open.get("/api/v1/staff/me").await.status(), 200);
+
+    let res = here
+        .delete(&format!("/api/v1/staff/sessions/{other}"))
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(left_open.get("/api/v1/staff/me").await.status(), 401);
+    assert_eq!(here.get("/api/v1/staff/me").await.status(), 200);
+    assert_eq!(
+        app.count_rows("audit_log WHERE action = 'session_ended'")
+            .await,
+        1
+    );
+});

@@ -37,6 +37,37 @@ pub struct StaffSession {
     pub csrf_token: String,
 }
 
+/// `POST /api/v1/staff/password`: the signed-in person's new password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 12 characters and not guessable.
+    pub new_password: String,
+}
+
+/// One of the signed-in person's sessions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    /// For `DELETE /api/v1/staff/sessions/{id}`.
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    /// The browser's own description of itself.
+    pub device: Option<String>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// `GET /api/v1/staff/sessions`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionList {
+    pub items: Vec<SessionInfo>,
+}
+
 impl StaffSession {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin

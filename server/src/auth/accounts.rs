@@ -66,3 +66,27 @@ pub async fn find_by_email(
         .one(db)
         .await
 }
+
+pub async fn find(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> Result<Option<entity::Model>, sea_orm::DbErr> {
+    entity::Entity::find_by_id(id).one(db).await
+}
+
+/// Replaces the account's password hash (made by [`NewPassword::hash`]).
+pub async fn set_password_hash(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+    hash: String,
+) -> Result<(), sea_orm::DbErr> {
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(hash),
+        )
+        .filter(entity::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

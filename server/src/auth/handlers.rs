@@ -118,7 +118,12 @@ pub async fn login(
     if let Ok(Some(old)) = session::resolve(&state.db, &state.settings, &req).await {
         session::end(&state.db, &old.session_sha256).await?;
     }
-    let (token, csrf) = session::start(&state.db, &user, Some(ip.clone())).await?;
+    let agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (token, csrf) = session::start(&state.db, &user, Some(ip.clone()), agent).await?;
     Event::new(AuditAction::Login, Some(user.id), Some(ip))
         .record(&state.db)
         .await?;

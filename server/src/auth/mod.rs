@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod guard;
 pub mod handlers;
+pub mod own;
 pub mod password;
 pub mod session;
 pub mod throttle;
@@ -28,5 +29,23 @@ pub static ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/staff/me",
         access: Access::Staff,
         handler: |r| r.to(handlers::me),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/password",
+        access: Access::Staff,
+        handler: |r| r.to(own::change_password),
+    },
+    Endpoint {
+        verb: Verb::Get,
+        path: "/api/v1/staff/sessions",
+        access: Access::Staff,
+        handler: |r| r.to(own::sessions),
+    },
+    Endpoint {
+        verb: Verb::Delete,
+        path: "/api/v1/staff/sessions/{id}",
+        access: Access::Staff,
+        handler: |r| r.to(own::end_session),
     },
 ];

@@ -52,6 +52,7 @@ pub async fn start(
     db: &DatabaseConnection,
     user: &staff_user::Model,
     ip: Option<String>,
+    user_agent: Option<String>,
 ) -> Result<(String, String), sea_orm::DbErr> {
     let token = random_token();
     let csrf = random_token();
@@ -63,6 +64,7 @@ pub async fn start(
         created_at: Set(now),
         last_seen_at: Set(now),
         ip: Set(ip),
+        user_agent: Set(user_agent.map(|u| u.chars().take(256).collect())),
     })
     .exec_without_returning(db)
     .await?;
@@ -122,4 +124,38 @@ pub async fn end(db: &DatabaseConnection, session_sha256: &str) -> Result<(), se
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Every live session of `staff_id`, most recently used first.
+pub async fn of_user(
+    db: &DatabaseConnection,
+    staff_id: uuid::Uuid,
+) -> Result<Vec<entity::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    entity::Entity::find()
+        .filter(entity::Column::StaffId.eq(staff_id))
+        .order_by_desc(entity::Column::LastSeenAt)
+        .all(db)
+        .await
+}
+
+/// What a session is called in the API: a prefix of the hash it is stored
+/// under, enough to tell one person's sessions apart and useless to sign in.
+pub fn public_id(session_sha256: &str) -> String {
+    session_sha256.chars().take(16).collect()
+}
+
+/// Ends every session of `staff_id` except `keep`.
+pub async fn end_others(
+    db: &DatabaseConnection,
+    staff_id: uuid::Uuid,
+    keep: &str,
+) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let done = entity::Entity::delete_many()
+        .filter(entity::Column::StaffId.eq(staff_id))
+        .filter(entity::Column::TokenSha256.ne(keep))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }
