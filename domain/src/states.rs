@@ -67,6 +67,14 @@ vocab!(
 );
 
 vocab!(
+    /// Whether a staff account may sign in.
+    AccountStatus {
+        Active = "active": "Active",
+        Disabled = "disabled": "Disabled",
+    }
+);
+
+vocab!(
     /// What a staff account may do.
     Role {
         Staff = "staff": "Staff",
@@ -93,6 +101,9 @@ vocab!(
         InviteEmailed = "invite_emailed": "Invite e-mailed",
         PasswordChanged = "password_changed": "Password changed",
         SessionEnded = "session_ended": "Session ended",
+        AccountDisabled = "account_disabled": "Account disabled",
+        AccountEnabled = "account_enabled": "Account enabled",
+        RoleChanged = "role_changed": "Role changed",
     }
 );
 

@@ -11,6 +11,7 @@ mod m20261121_000005_queue_index_and_audit_guard;
 mod m20261121_000006_create_health_probe;
 mod m20261207_000007_rate_windows_and_consent_history;
 mod m20261207_000008_session_device;
+mod m20261207_000009_staff_status;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_create_health_probe::Migration),
             Box::new(m20261207_000007_rate_windows_and_consent_history::Migration),
             Box::new(m20261207_000008_session_device::Migration),
+            Box::new(m20261207_000009_staff_status::Migration),
         ]
     }
 }

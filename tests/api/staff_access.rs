@@ -480,3 +480,110 @@ db_test!(a_session_elsewhere_can_be_ended, |app| {
         1
     );
 });
+
+/// The id of the account with `email` on the admin's team list.
+async fn member_id(admin: &stipple_tests::staff::StaffClient, email: &str) -> String {
+    let team = admin.get_json("/api/v1/staff/users").await;
+    team["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email)
+        .unwrap_or_else(|| panic!("{email} not in {team}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+db_test!(
+    a_disabled_colleague_is_signed_out_at_once_and_cannot_sign_in,
+    |app| {
+        let admin = app.staff("admin").await;
+        app.create_staff("leaver@clinic.example", "staff").await;
+        let leaver = app.sign_in("leaver@clinic.example").await;
+        let id = member_id(&admin, "leaver@clinic.example").await;
+        let team = admin.get_json("/api/v1/staff/users").await;
+        let row = team["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(row["status"], "active");
+        assert!(row["last_login_at"].is_string(), "{row}");
+        // Only administrators manage the team.
+        assert_eq!(leaver.get("/api/v1/staff/users").await.status(), 403);
+
+        let res = admin
+            .post(&format!("/api/v1/staff/users/{id}/disable"), &json!({}))
+            .await;
+        assert_eq!(res.status(), 204);
+        assert_eq!(leaver.get("/api/v1/staff/me").await.status(), 401);
+        let res = app.login_raw("leaver@clinic.example", PASSWORD).await;
+        assert_eq!(res.status(), 403);
+        // A wrong password still gets the same answer as for anyone.
+        let res = app
+            .login_raw("leaver@clinic.example", "wrong password!!")
+            .await;
+        assert_eq!(res.status(), 401);
+
+        let res = admin
+            .post(&format!("/api/v1/staff/users/{id}/enable"), &json!({}))
+            .await;
+        assert_eq!(res.status(), 204);
+        assert_eq!(
+            app.login_raw("leaver@clinic.example", PASSWORD)
+                .await
+                .status(),
+            200
+        );
+        for action in ["account_disabled", "account_enabled"] {
+            assert_eq!(
+                app.count_rows(&format!("audit_log WHERE action = '{action}'"))
+                    .await,
+                1
+            );
+        }
+    }
+);
+
+db_test!(the_clinic_always_keeps_an_active_administrator, |app| {
+    app.create_staff("first@clinic.example", "admin").await;
+    let first = app.sign_in("first@clinic.example").await;
+    let me = member_id(&first, "first@clinic.example").await;
+    for (path, body) in [
+        (
+            format!("/api/v1/staff/users/{me}/role"),
+            json!({"role": "staff"}),
+        ),
+        (format!("/api/v1/staff/users/{me}/disable"), json!({})),
+    ] {
+        let res = first.post(&path, &body).await;
+        assert_eq!(res.status(), 409, "{path}");
+    }
+    // With a second administrator the first may step down.
+    app.create_staff("second@clinic.example", "staff").await;
+    let second = member_id(&first, "second@clinic.example").await;
+    let res = first
+        .post(
+            &format!("/api/v1/staff/users/{second}/role"),
+            &json!({"role": "admin"}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let res = first
+        .post(
+            &format!("/api/v1/staff/users/{me}/role"),
+            &json!({"role": "staff"}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    // Now a staff member: the team is out of reach.
+    assert_eq!(first.get("/api/v1/staff/users").await.status(), 403);
+    assert_eq!(
+        app.count_rows("audit_log WHERE action = 'role_changed'")
+            .await,
+        2
+    );
+});

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::{
     flags::Flag,
-    states::{AuditAction, InviteStatus, MailKind, MailStatus, ReviewStatus, Role},
+    states::{AccountStatus, AuditAction, InviteStatus, MailKind, MailStatus, ReviewStatus, Role},
 };
 
 /// `POST /api/v1/staff/login`. Not `Debug`: it holds a password.
@@ -35,6 +35,32 @@ pub struct StaffSession {
     pub role: Role,
     /// Send as `X-CSRF-Token` on every POST and DELETE.
     pub csrf_token: String,
+}
+
+/// A colleague's account on the admin's team list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamMember {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub status: AccountStatus,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/v1/staff/users`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Team {
+    pub items: Vec<TeamMember>,
+}
+
+/// `POST /api/v1/staff/users/{id}/role`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleChange {
+    pub role: Role,
 }
 
 /// `POST /api/v1/staff/password`: the signed-in person's new password.

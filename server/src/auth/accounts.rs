@@ -53,6 +53,8 @@ pub async fn create(
         role: Set(role.as_str().to_string()),
         password_hash: Set(hash),
         created_at: Set(Utc::now()),
+        disabled_at: Set(None),
+        last_login_at: Set(None),
     };
     Ok(entity::Entity::insert(row).exec_with_returning(db).await?)
 }
@@ -85,6 +87,30 @@ pub async fn set_password_hash(
             entity::Column::PasswordHash,
             sea_orm::sea_query::Expr::value(hash),
         )
+        .filter(entity::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Every account, by name.
+pub async fn all(db: &DatabaseConnection) -> Result<Vec<entity::Model>, sea_orm::DbErr> {
+    use sea_orm::QueryOrder;
+    entity::Entity::find()
+        .order_by_asc(entity::Column::Name)
+        .all(db)
+        .await
+}
+
+/// Sets one column of one account.
+pub async fn set(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+    column: entity::Column,
+    value: impl Into<sea_orm::Value>,
+) -> Result<(), sea_orm::DbErr> {
+    entity::Entity::update_many()
+        .col_expr(column, sea_orm::sea_query::Expr::value(value.into()))
         .filter(entity::Column::Id.eq(id))
         .exec(db)
         .await?;

@@ -46,6 +46,7 @@ fn session_answer(id: uuid::Uuid, email: &str, name: &str, role: Role, csrf: &st
         (status = 200, description = "Signed in: the session cookie is set.", body = StaffSession,
             headers(("Set-Cookie" = String, description = "The session cookie."))),
         (status = 401, description = "Wrong e-mail or password (the same answer for both).", body = ErrorBody),
+        (status = 403, description = "The right password for an account an administrator has disabled.", body = ErrorBody),
         (status = 429, description = "Too many failed sign-ins; see `Retry-After`.", body = ErrorBody,
             headers(("Retry-After" = u64))),
         (status = 500, description = "Something failed on the server.", body = ErrorBody),
@@ -113,6 +114,19 @@ pub async fn login(
     };
     let role = Role::parse(&user.role).ok_or(ApiError::WrongCredentials)?;
     throttle::clear_pair(&state.db, &who).await?;
+    if !user.is_active() {
+        // Said only to someone who knows the password.
+        return Err(ApiError::Forbidden(
+            "This account is disabled. Ask an administrator of the clinic.",
+        ));
+    }
+    accounts::set(
+        &state.db,
+        user.id,
+        crate::entities::staff_user::Column::LastLoginAt,
+        chrono::Utc::now(),
+    )
+    .await?;
     // A sign-in always gets a new session id: a session planted before
     // sign-in is worth nothing afterwards.
     if let Ok(Some(old)) = session::resolve(&state.db, &state.settings, &req).await {

@@ -7,6 +7,7 @@ pub mod handlers;
 pub mod own;
 pub mod password;
 pub mod session;
+pub mod team;
 pub mod throttle;
 
 use crate::endpoints::{Access, Endpoint, Verb};
@@ -47,5 +48,29 @@ pub static ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/staff/sessions/{id}",
         access: Access::Staff,
         handler: |r| r.to(own::end_session),
+    },
+    Endpoint {
+        verb: Verb::Get,
+        path: "/api/v1/staff/users",
+        access: Access::Admin,
+        handler: |r| r.to(team::list),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/users/{id}/disable",
+        access: Access::Admin,
+        handler: |r| r.to(team::disable),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/users/{id}/enable",
+        access: Access::Admin,
+        handler: |r| r.to(team::enable),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/users/{id}/role",
+        access: Access::Admin,
+        handler: |r| r.to(team::change_role),
     },
 ];

@@ -103,6 +103,11 @@ pub async fn resolve(
     let Some(role) = Role::parse(&user.role) else {
         return Ok(None);
     };
+    // Disabling ends sessions; this holds even for one started meanwhile.
+    if !user.is_active() {
+        entity::Entity::delete_by_id(key).exec(db).await?;
+        return Ok(None);
+    }
     if now - session.last_seen_at > Duration::seconds(TOUCH_EVERY_SECS) {
         let mut active = session.clone().into_active_model();
         active.last_seen_at = Set(now);
@@ -158,4 +163,14 @@ pub async fn end_others(
         .exec(db)
         .await?;
     Ok(done.rows_affected)
+}
+
+/// Ends every session of `staff_id` (the account was disabled).
+pub async fn end_all(db: &DatabaseConnection, staff_id: uuid::Uuid) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    entity::Entity::delete_many()
+        .filter(entity::Column::StaffId.eq(staff_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

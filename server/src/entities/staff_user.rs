@@ -14,6 +14,15 @@ pub struct Model {
     /// Argon2id PHC string.
     pub password_hash: String,
     pub created_at: DateTimeUtc,
+    /// Set while an administrator has the account disabled.
+    pub disabled_at: Option<DateTimeUtc>,
+    pub last_login_at: Option<DateTimeUtc>,
+}
+
+impl Model {
+    pub fn is_active(&self) -> bool {
+        self.disabled_at.is_none()
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
