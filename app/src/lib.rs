@@ -144,19 +144,21 @@ fn Pages() -> impl IntoView {
 #[cfg(all(feature = "hydrate", feature = "staff-bundle"))]
 #[component]
 fn Pages() -> impl IntoView {
-    use leptos::either::EitherOf6;
+    use leptos::either::EitherOf8;
     use pages::staff;
     let path = browser::path();
     let submission = path
         .strip_prefix("/staff/submissions/")
         .filter(|id| !id.is_empty() && !id.contains('/'));
     match path.as_str() {
-        "/staff" => EitherOf6::A(staff::queue::QueuePage()),
-        "/staff/login" => EitherOf6::B(staff::login::LoginPage()),
-        "/staff/invites" => EitherOf6::D(staff::invites::InvitesPage()),
-        "/staff/audit" => EitherOf6::E(staff::audit::AuditPage()),
-        _ if submission.is_some() => EitherOf6::C(staff::detail::DetailPage()),
-        _ => EitherOf6::F(pages::not_found::NotFound()),
+        "/staff" => EitherOf8::A(staff::queue::QueuePage()),
+        "/staff/login" => EitherOf8::B(staff::login::LoginPage()),
+        "/staff/invites" => EitherOf8::D(staff::invites::InvitesPage()),
+        "/staff/audit" => EitherOf8::E(staff::audit::AuditPage()),
+        "/staff/team" => EitherOf8::G(staff::team::TeamPage()),
+        "/staff/account" => EitherOf8::H(staff::account::AccountPage()),
+        _ if submission.is_some() => EitherOf8::C(staff::detail::DetailPage()),
+        _ => EitherOf8::F(pages::not_found::NotFound()),
     }
 }
 
@@ -174,6 +176,8 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("staff/submissions/:id") view=pages::staff::detail::DetailPage/>
             <Route path=path!("staff/invites") view=pages::staff::invites::InvitesPage/>
             <Route path=path!("staff/audit") view=pages::staff::audit::AuditPage/>
+            <Route path=path!("staff/team") view=pages::staff::team::TeamPage/>
+            <Route path=path!("staff/account") view=pages::staff::account::AccountPage/>
         </Routes>
     }
 }

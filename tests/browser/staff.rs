@@ -179,3 +179,76 @@ async fn an_invite_link_opens_a_prefilled_intake() {
     .await;
     b.close().await;
 }
+
+/// An administrator disables a leaver from the team page (the leaver's
+/// session stops working at once), then changes their own password on the
+/// account page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_disables_a_leaver_and_changes_their_own_password() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        HashMap::from([("STIPPLE_INSECURE_COOKIES".to_string(), "1".to_string())]),
+    )
+    .await;
+    app.create_staff("dana@clinic.example", "admin").await;
+    app.create_staff("leaver@clinic.example", "staff").await;
+    let leaver = app.sign_in("leaver@clinic.example").await;
+
+    let b = browser::launch().await;
+    b.client.goto(&app.url("/staff/login")).await.unwrap();
+    b.wait_js(
+        "document.documentElement.dataset.hydrated === 'true'",
+        "hydration",
+    )
+    .await;
+    type_css(&b, "#email", "dana@clinic.example").await;
+    type_css(&b, "#password", PASSWORD).await;
+    click_css(&b, "#sign-in").await;
+    b.wait_js("location.pathname === '/staff'", "the queue")
+        .await;
+
+    b.client.goto(&app.url("/staff/team")).await.unwrap();
+    b.wait_js(
+        "document.querySelectorAll('#team li').length === 2",
+        "the team",
+    )
+    .await;
+    b.screenshot("staff-team").await;
+    b.js("[...document.querySelectorAll('#team li')].find(li => li.textContent.includes('leaver@')).querySelector('button').click(); return true")
+        .await;
+    b.wait_js(
+        "[...document.querySelectorAll('#team li')].find(li => li.textContent.includes('leaver@'))?.textContent.includes('Disabled')",
+        "the leaver disabled",
+    )
+    .await;
+    assert_eq!(leaver.get("/api/v1/staff/me").await.status(), 401);
+
+    b.client.goto(&app.url("/staff/account")).await.unwrap();
+    b.wait_js(
+        "document.querySelectorAll('#sessions li').length === 1 && document.querySelector('#sessions li').textContent.includes('This browser')",
+        "the sessions",
+    )
+    .await;
+    let new = "violet harbour lamp seventeen";
+    type_css(&b, "#current-password", PASSWORD).await;
+    type_css(&b, "#new-password", "password1234").await;
+    click_css(&b, "#change-password").await;
+    b.wait_js(
+        "document.getElementById('password-error').textContent.includes('too easy to guess')",
+        "the reason a weak password is refused",
+    )
+    .await;
+    type_css(&b, "#new-password", new).await;
+    click_css(&b, "#change-password").await;
+    b.wait_js(
+        "document.body.textContent.includes('Password changed')",
+        "the change",
+    )
+    .await;
+    b.screenshot("staff-account").await;
+    assert_eq!(
+        app.login_raw("dana@clinic.example", new).await.status(),
+        200
+    );
+    b.close().await;
+}

@@ -1,13 +1,15 @@
 //! The staff workspace at `/staff`: sign-in, the review queue, a
-//! submission's detail, invites and the audit log. Pages are drawn on the
+//! submission's detail, invites, the audit log, the team and one's own account. Pages are drawn on the
 //! server without data and fill in from the staff API after hydration, so
 //! no health data is ever in cached HTML.
 
+pub mod account;
 pub mod audit;
 pub mod detail;
 pub mod invites;
 pub mod login;
 pub mod queue;
+pub mod team;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -136,7 +138,11 @@ pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
                 <nav aria-label="Staff">
                     <a href="/staff">"Queue"</a>
                     <a href="/staff/invites">"Invites"</a>
-                    {move || me.get().filter(Me::is_admin).map(|_| view! { <a href="/staff/audit">"Audit log"</a> })}
+                    {move || me.get().filter(Me::is_admin).map(|_| view! {
+                        <a href="/staff/audit">"Audit log"</a>
+                        <a href="/staff/team">"Team"</a>
+                    })}
+                    <a href="/staff/account">"Account"</a>
                 </nav>
                 {move || me.get().map(|m| view! {
                     <span class="who">{m.user.name}</span>
