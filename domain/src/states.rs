@@ -42,6 +42,8 @@ vocab!(
     MailKind {
         ConsentCopy = "consent_copy": "Signed consent",
         Invite = "invite": "Invitation",
+        // A colleague's link to join the team or to choose a new password.
+        StaffAccess = "staff_access": "Staff account link",
     }
 );
 
@@ -69,6 +71,8 @@ vocab!(
 vocab!(
     /// Whether a staff account may sign in.
     AccountStatus {
+        // Invited by an administrator; no password chosen yet.
+        Invited = "invited": "Invited",
         Active = "active": "Active",
         Disabled = "disabled": "Disabled",
     }
@@ -104,6 +108,35 @@ vocab!(
         AccountDisabled = "account_disabled": "Account disabled",
         AccountEnabled = "account_enabled": "Account enabled",
         RoleChanged = "role_changed": "Role changed",
+        StaffInvited = "staff_invited": "Colleague invited",
+        StaffJoined = "staff_joined": "Colleague joined",
+        PasswordResetIssued = "password_reset_issued": "Password reset sent",
+        PasswordReset = "password_reset": "Password reset",
+        TwoFactorEnrolled = "two_factor_enrolled": "Two-factor set up",
+        TwoFactorReset = "two_factor_reset": "Two-factor reset",
+        TwoFactorFailed = "two_factor_failed": "Two-factor code refused",
+        RecoveryCodeUsed = "recovery_code_used": "Recovery code used",
+        // A queue list, search or export that returned client rows.
+        QueueListed = "queue_listed": "Queue listed",
+    }
+);
+
+vocab!(
+    /// How far a sign-in has got: a session is `ready` for work only after
+    /// the password, and the second factor when the account has one or must
+    /// have one.
+    SessionStage {
+        Ready = "ready": "Signed in",
+        Code = "code": "Waiting for the two-factor code",
+        Enrol = "enrol": "Must set up two-factor sign-in",
+    }
+);
+
+vocab!(
+    /// What a one-time staff account link is for.
+    StaffLinkPurpose {
+        Join = "join": "Join the team",
+        Reset = "reset": "Choose a new password",
     }
 );
 

@@ -12,6 +12,7 @@ mod m20261121_000006_create_health_probe;
 mod m20261207_000007_rate_windows_and_consent_history;
 mod m20261207_000008_session_device;
 mod m20261207_000009_staff_status;
+mod m20261207_000010_staff_links_and_two_factor;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000007_rate_windows_and_consent_history::Migration),
             Box::new(m20261207_000008_session_device::Migration),
             Box::new(m20261207_000009_staff_status::Migration),
+            Box::new(m20261207_000010_staff_links_and_two_factor::Migration),
         ]
     }
 }

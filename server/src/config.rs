@@ -69,6 +69,8 @@ pub struct Settings {
     pub insecure_cookies: bool,
     /// A staff session ends after this long without a request.
     pub staff_idle_minutes: u32,
+    /// Who must sign in with a second factor.
+    pub require_2fa: Require2fa,
     /// How long an appointment invite link stays valid.
     pub invite_days: u32,
     /// The address clients reach the app at, for links in e-mails
@@ -190,6 +192,8 @@ struct Raw {
         value_parser = clap::value_parser!(u32).range(1..=24 * 60),
     )]
     staff_idle_minutes: u32,
+    #[arg(long, env = "STIPPLE_REQUIRE_2FA", default_value = "admins", value_parser = require_2fa)]
+    require_2fa: Require2fa,
     #[arg(
         long,
         env = "STIPPLE_INVITE_DAYS",
@@ -339,6 +343,33 @@ fn mailbox(v: &str) -> Result<String, Invalid> {
         ));
     }
     Ok(v.to_string())
+}
+
+/// Who must have two-factor sign-in before using the staff pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Require2fa {
+    Admins,
+    All,
+    Off,
+}
+
+impl Require2fa {
+    pub fn applies_to(self, role: stipple_app::domain::states::Role) -> bool {
+        match self {
+            Require2fa::All => true,
+            Require2fa::Admins => role == stipple_app::domain::states::Role::Admin,
+            Require2fa::Off => false,
+        }
+    }
+}
+
+fn require_2fa(v: &str) -> Result<Require2fa, Invalid> {
+    match v.trim() {
+        "admins" => Ok(Require2fa::Admins),
+        "all" => Ok(Require2fa::All),
+        "off" => Ok(Require2fa::Off),
+        _ => invalid("must be admins, all or off"),
+    }
 }
 
 fn paper(v: &str) -> Result<Paper, Invalid> {
@@ -537,6 +568,7 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
         timezone: raw.timezone,
         insecure_cookies: raw.insecure_cookies,
         staff_idle_minutes: raw.staff_idle_minutes,
+        require_2fa: raw.require_2fa,
         invite_days: raw.invite_days,
         public_url: raw.public_url,
         trusted_proxies: raw.trusted_proxies,
@@ -650,6 +682,7 @@ mod tests {
             ("STIPPLE_TIMEZONE", "Mars/Olympus"),
             ("STIPPLE_INSECURE_COOKIES", "yes please"),
             ("STIPPLE_STAFF_IDLE_MINUTES", "0"),
+            ("STIPPLE_REQUIRE_2FA", "sometimes"),
             ("STIPPLE_INVITE_DAYS", "1000"),
             ("STIPPLE_PUBLIC_URL", "intake.example.com"),
             ("STIPPLE_TRUSTED_PROXIES", "10.0.0.1, proxy"),

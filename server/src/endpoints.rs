@@ -40,8 +40,12 @@ impl Verb {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
-    /// The public API, and signing in.
+    /// The public API, signing in, and one-time account links.
     Anyone,
+    /// A session at any stage of signing in: the two-factor code, setting
+    /// two-factor up, "who am I" and signing out.
+    SigningIn,
+    /// A session that has finished signing in.
     Staff,
     Admin,
 }

@@ -40,7 +40,8 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
             JSON path. 429 and 503 carry `Retry-After`.\n\nStaff endpoints need the session \
             cookie set by `POST /api/v1/staff/login` (`__Host-stipple_staff`; `stipple_staff` \
             when the server runs with insecure cookies) and, on POST and DELETE, the session's \
-            CSRF token in `X-CSRF-Token`. Checks run in this order: session (401), \
+            CSRF token in `X-CSRF-Token`. Checks run in this order: session (401; also while \
+            it waits for the two-factor code), two-factor set-up where required (403), \
             administrator role (403), CSRF token (403)."
     ),
     paths(
@@ -65,6 +66,14 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
         auth::team::disable,
         auth::team::enable,
         auth::team::change_role,
+        auth::team::reset_two_factor,
+        auth::links::invite,
+        auth::links::reset,
+        auth::links::info,
+        auth::links::set_password,
+        auth::two_factor::setup,
+        auth::two_factor::confirm,
+        auth::two_factor::login_code,
         review::handlers::list,
         review::handlers::detail,
         review::handlers::delete,
@@ -179,9 +188,17 @@ pub fn build(tables: &'static [&'static [Endpoint]], session_cookie: &str) -> Do
         if e.access == Access::Admin {
             add(
                 "403",
-                "The endpoint needs an administrator, or the CSRF token is missing or wrong.",
+                "The endpoint needs an administrator, or the CSRF token is missing or wrong, \
+                 or two-factor sign-in must be set up first.",
             );
         } else if e.access == Access::Staff && e.verb.changes_state() {
+            add(
+                "403",
+                "Missing or wrong `X-CSRF-Token`, or two-factor sign-in must be set up first.",
+            );
+        } else if e.access == Access::Staff {
+            add("403", "Two-factor sign-in must be set up first.");
+        } else if e.access == Access::SigningIn && e.verb.changes_state() {
             add("403", "Missing or wrong `X-CSRF-Token`.");
         }
     }

@@ -9,6 +9,7 @@ mod links;
 mod mail;
 mod openapi;
 mod staff_access;
+mod staff_accounts;
 mod staff_queue;
 mod submissions;
 mod templates;

@@ -380,13 +380,20 @@ db_test!(every_staff_route_checks_session_role_and_csrf, |app| {
 });
 
 #[test]
-fn only_signing_in_is_open_below_the_staff_prefix() {
+fn only_signing_in_and_account_links_are_open_below_the_staff_prefix() {
     let open: Vec<&str> = staff_endpoints()
         .into_iter()
         .filter(|e| e.access == Access::Anyone)
         .map(|e| e.path)
         .collect();
-    assert_eq!(open, ["/api/v1/staff/login"]);
+    assert_eq!(
+        open,
+        [
+            "/api/v1/staff/login",
+            "/api/v1/staff/link",
+            "/api/v1/staff/link/password"
+        ]
+    );
     let erase = routes::all(ENDPOINTS)
         .find(|e| e.verb == Verb::Delete && routes::matches(e.path, "/api/v1/staff/submissions/x"));
     assert_eq!(erase.map(|e| e.access), Some(Access::Admin));

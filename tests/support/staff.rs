@@ -19,6 +19,8 @@ pub struct StaffClient {
     pub cookie: String,
     pub csrf: String,
     pub set_cookie: String,
+    /// How far the sign-in got: `ready`, `code` or `enrol`.
+    pub stage: String,
 }
 
 impl TestApp {
@@ -54,7 +56,13 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, email: &str) -> StaffClient {
-        let res = self.login_raw(email, PASSWORD).await;
+        self.sign_in_with(email, PASSWORD).await
+    }
+
+    /// Signs in with the password only: the session may still wait for a
+    /// two-factor code or set-up (its `stage`).
+    pub async fn sign_in_with(&self, email: &str, password: &str) -> StaffClient {
+        let res = self.login_raw(email, password).await;
         assert_eq!(res.status(), 200, "login");
         let set_cookie = res
             .headers()
@@ -71,8 +79,42 @@ impl TestApp {
             cookie,
             csrf: body["csrf_token"].as_str().unwrap().to_string(),
             set_cookie,
+            stage: body["stage"].as_str().unwrap().to_string(),
         }
     }
+}
+
+/// The six-digit TOTP code (RFC 6238: HMAC-SHA-1, 30-second steps) for a
+/// base32 secret at `unix` seconds, computed here independently of the
+/// server's implementation.
+pub fn totp_at(secret_base32: &str, unix: u64) -> String {
+    use hmac::{Hmac, Mac};
+    let key = data_encoding::BASE32_NOPAD
+        .decode(secret_base32.trim_end_matches('=').as_bytes())
+        .expect("a base32 secret");
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).unwrap();
+    mac.update(&(unix / 30).to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = usize::from(digest[19] & 0x0f);
+    let number = u32::from_be_bytes(digest[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff;
+    format!("{:06}", number % 1_000_000)
+}
+
+/// The code an authenticator app shows now.
+pub fn totp_now(secret_base32: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp_at(secret_base32, now)
+}
+
+#[test]
+fn the_test_code_matches_rfc_6238() {
+    // Appendix B: secret "12345678901234567890", T = 59 s → 94287082.
+    let secret = data_encoding::BASE32_NOPAD.encode(b"12345678901234567890");
+    assert_eq!(totp_at(&secret, 59), "287082");
+    assert_eq!(totp_at(&secret, 1111111109), "081804");
 }
 
 impl StaffClient {

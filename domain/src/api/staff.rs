@@ -6,7 +6,10 @@ use uuid::Uuid;
 
 use crate::{
     flags::Flag,
-    states::{AccountStatus, AuditAction, InviteStatus, MailKind, MailStatus, ReviewStatus, Role},
+    states::{
+        AccountStatus, AuditAction, InviteStatus, MailKind, MailStatus, ReviewStatus, Role,
+        SessionStage, StaffLinkPurpose,
+    },
 };
 
 /// `POST /api/v1/staff/login`. Not `Debug`: it holds a password.
@@ -35,6 +38,15 @@ pub struct StaffSession {
     pub role: Role,
     /// Send as `X-CSRF-Token` on every POST and DELETE.
     pub csrf_token: String,
+    /// `code`: send the two-factor code to `POST /api/v1/staff/login/code`
+    /// within 5 minutes; `enrol`: set up two-factor sign-in before anything
+    /// else. Only a `ready` session may use the rest of the staff API.
+    #[serde(default = "ready")]
+    pub stage: SessionStage,
+}
+
+fn ready() -> SessionStage {
+    SessionStage::Ready
 }
 
 /// A colleague's account on the admin's team list.
@@ -47,6 +59,94 @@ pub struct TeamMember {
     pub role: Role,
     pub status: AccountStatus,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// Whether the account signs in with a second factor.
+    pub two_factor: bool,
+}
+
+/// `POST /api/v1/staff/users`: invite a colleague.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewColleague {
+    pub email: String,
+    /// 1 to 120 characters, one line.
+    pub name: String,
+    pub role: Role,
+}
+
+/// The answer to inviting a colleague: the one-time link, shown once and
+/// also e-mailed to them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColleagueInvited {
+    pub member: TeamMember,
+    /// `{public address}/staff/join#{token}`: the token never reaches a server log.
+    pub link: String,
+    #[serde(with = "super::wire::instant")]
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/staff/users/{id}/password-reset`: the link went to them, not to you.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetSent {
+    pub emailed_to: String,
+    #[serde(with = "super::wire::instant")]
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/staff/link`: what a one-time account link is for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkToken {
+    pub token: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkInfo {
+    pub purpose: StaffLinkPurpose,
+    pub email: String,
+    pub name: String,
+    #[serde(with = "super::wire::instant")]
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/staff/link/password`: choose a password with a one-time
+/// link. Not `Debug`: it holds a password.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkPassword {
+    pub token: String,
+    /// At least 12 characters and not guessable.
+    pub new_password: String,
+}
+
+/// A six-digit code from the authenticator app, or a recovery code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoFactorCode {
+    pub code: String,
+}
+
+/// `POST /api/v1/staff/two-factor/setup`: a new secret to add to an
+/// authenticator app; it takes effect once a code from it is confirmed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoFactorSetup {
+    /// Base32, for typing into the app.
+    pub secret: String,
+    /// `otpauth://totp/…`, the same as the QR code.
+    pub otpauth_uri: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+}
+
+/// `POST /api/v1/staff/two-factor/confirm`: shown once; each code signs in
+/// once when the phone is lost.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
 }
 
 /// `GET /api/v1/staff/users`.

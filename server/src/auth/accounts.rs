@@ -55,6 +55,10 @@ pub async fn create(
         created_at: Set(Utc::now()),
         disabled_at: Set(None),
         last_login_at: Set(None),
+        totp_secret: Set(None),
+        totp_pending: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
     };
     Ok(entity::Entity::insert(row).exec_with_returning(db).await?)
 }

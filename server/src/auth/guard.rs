@@ -1,6 +1,7 @@
-//! Session, role and CSRF checks for every route below `/api/v1/staff`, in
-//! that order: 401 without a live session, 403 for a role or a CSRF token
-//! that falls short. Who may call what comes from the features' endpoint
+//! Session, sign-in stage, role and CSRF checks for every route below
+//! `/api/v1/staff`, in that order: 401 without a live session (or while it
+//! waits for the two-factor code), 403 while two-factor sign-in must still
+//! be set up, and for a role or a CSRF token that falls short. Who may call what comes from the features' endpoint
 //! tables (`http::routes`).
 
 use actix_web::{
@@ -75,6 +76,11 @@ async fn guard(
         Ok(None) => return refuse(req, ApiError::Unauthorized),
         Err(e) => return refuse(req, ApiError::from(e)),
     };
+    if endpoint.access != Access::SigningIn {
+        if let Err(e) = crate::http::routes::ready(&who) {
+            return refuse(req, e);
+        }
+    }
     if endpoint.access == Access::Admin && who.role != Role::Admin {
         return refuse(req, ApiError::Forbidden("This needs an administrator"));
     }

@@ -3,21 +3,20 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use stipple_app::domain::{
     api::{Credentials, ErrorBody, StaffSession, StaffUser},
-    states::AuditAction,
+    states::{AuditAction, SessionStage},
 };
 
 use super::{
     accounts::{self, Role},
-    password,
-    session::{self, StaffIdentity},
-    throttle,
+    password, session, throttle,
 };
 use crate::{
     audit::Event,
+    entities::staff_user,
     http::{
         api_error::ApiError,
         body,
-        routes::{client_addr, client_ip, Staff},
+        routes::{client_addr, client_ip, SigningIn},
     },
     state::AppState,
 };
@@ -27,23 +26,31 @@ const MAX_LOGIN_BYTES: usize = 16 * 1024;
 /// Password checks (argon2, tens of milliseconds of CPU each) at once per address.
 const CHECKS_AT_ONCE: u32 = 3;
 
-fn session_answer(id: uuid::Uuid, email: &str, name: &str, role: Role, csrf: &str) -> StaffSession {
+pub(super) fn session_answer(
+    user: &staff_user::Model,
+    role: Role,
+    csrf: &str,
+    stage: SessionStage,
+) -> StaffSession {
     StaffSession {
         user: StaffUser {
-            id,
-            email: email.to_string(),
-            name: name.to_string(),
+            id: user.id,
+            email: user.email.clone(),
+            name: user.name.clone(),
             role,
         },
         role,
         csrf_token: csrf.to_string(),
+        stage,
     }
 }
 
 /// `POST /api/v1/staff/login`.
 #[utoipa::path(post, path = "/api/v1/staff/login", tag = "staff", request_body = Credentials,
     responses(
-        (status = 200, description = "Signed in: the session cookie is set.", body = StaffSession,
+        (status = 200, description = "The password is right and the session cookie is set. \
+            With `stage` `code` the two-factor code must follow (`POST /api/v1/staff/login/code`); \
+            with `enrol`, two-factor sign-in must be set up first.", body = StaffSession,
             headers(("Set-Cookie" = String, description = "The session cookie."))),
         (status = 401, description = "Wrong e-mail or password (the same answer for both).", body = ErrorBody),
         (status = 403, description = "The right password for an account an administrator has disabled.", body = ErrorBody),
@@ -120,13 +127,23 @@ pub async fn login(
             "This account is disabled. Ask an administrator of the clinic.",
         ));
     }
-    accounts::set(
-        &state.db,
-        user.id,
-        crate::entities::staff_user::Column::LastLoginAt,
-        chrono::Utc::now(),
-    )
-    .await?;
+    // With two-factor on, the password only opens the door to the code.
+    let stage = if user.has_two_factor() {
+        SessionStage::Code
+    } else if state.settings.require_2fa.applies_to(role) {
+        SessionStage::Enrol
+    } else {
+        SessionStage::Ready
+    };
+    if stage != SessionStage::Code {
+        accounts::set(
+            &state.db,
+            user.id,
+            staff_user::Column::LastLoginAt,
+            chrono::Utc::now(),
+        )
+        .await?;
+    }
     // A sign-in always gets a new session id: a session planted before
     // sign-in is worth nothing afterwards.
     if let Ok(Some(old)) = session::resolve(&state.db, &state.settings, &req).await {
@@ -137,20 +154,16 @@ pub async fn login(
         .get(actix_web::http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let (token, csrf) = session::start(&state.db, &user, Some(ip.clone()), agent).await?;
-    Event::new(AuditAction::Login, Some(user.id), Some(ip))
-        .record(&state.db)
-        .await?;
+    let (token, csrf) = session::start(&state.db, &user, Some(ip.clone()), agent, stage).await?;
+    if stage != SessionStage::Code {
+        Event::new(AuditAction::Login, Some(user.id), Some(ip))
+            .record(&state.db)
+            .await?;
+    }
     Ok(HttpResponse::Ok()
         .cookie(session::cookie(&state.settings, &token))
         .insert_header(("cache-control", "no-store"))
-        .json(session_answer(
-            user.id,
-            &user.email,
-            &user.name,
-            role,
-            &csrf,
-        )))
+        .json(session_answer(&user, role, &csrf, stage)))
 }
 
 /// `POST /api/v1/staff/logout`: ends the session on the server too.
@@ -159,10 +172,10 @@ pub async fn login(
         headers(("Set-Cookie" = String, description = "Removes the cookie.")))))]
 pub async fn logout(
     req: HttpRequest,
-    staff: Staff,
+    staff: SigningIn,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let Staff(who) = staff;
+    let SigningIn(who) = staff;
     session::end(&state.db, &who.session_sha256).await?;
     Event::new(AuditAction::Logout, Some(who.id), Some(client_ip(&req)))
         .record(&state.db)
@@ -174,17 +187,21 @@ pub async fn logout(
 
 /// `GET /api/v1/staff/me`.
 #[utoipa::path(get, path = "/api/v1/staff/me", tag = "staff",
-    responses((status = 200, description = "Who is signed in.", body = StaffSession)))]
-pub async fn me(staff: Staff) -> HttpResponse {
-    let Staff(StaffIdentity {
-        id,
-        email,
-        name,
-        role,
-        csrf_token,
-        ..
-    }) = staff;
+    responses((status = 200, description = "Who is signed in, and how far the sign-in has got.", body = StaffSession)))]
+pub async fn me(staff: SigningIn) -> HttpResponse {
+    let SigningIn(who) = staff;
+    let answer = StaffSession {
+        user: StaffUser {
+            id: who.id,
+            email: who.email,
+            name: who.name,
+            role: who.role,
+        },
+        role: who.role,
+        csrf_token: who.csrf_token,
+        stage: who.stage,
+    };
     HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))
-        .json(session_answer(id, &email, &name, role, &csrf_token))
+        .json(answer)
 }

@@ -1,14 +1,16 @@
-//! Staff accounts, passwords, sessions, sign-in throttling and the guard
-//! in front of every staff route.
+//! Staff accounts, passwords, two-factor sign-in, one-time account links,
+//! sessions, sign-in throttling and the guard in front of every staff route.
 
 pub mod accounts;
 pub mod guard;
 pub mod handlers;
+pub mod links;
 pub mod own;
 pub mod password;
 pub mod session;
 pub mod team;
 pub mod throttle;
+pub mod two_factor;
 
 use crate::endpoints::{Access, Endpoint, Verb};
 
@@ -21,15 +23,45 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         verb: Verb::Post,
+        path: "/api/v1/staff/login/code",
+        access: Access::SigningIn,
+        handler: |r| r.to(two_factor::login_code),
+    },
+    Endpoint {
+        verb: Verb::Post,
         path: "/api/v1/staff/logout",
-        access: Access::Staff,
+        access: Access::SigningIn,
         handler: |r| r.to(handlers::logout),
     },
     Endpoint {
         verb: Verb::Get,
         path: "/api/v1/staff/me",
-        access: Access::Staff,
+        access: Access::SigningIn,
         handler: |r| r.to(handlers::me),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/two-factor/setup",
+        access: Access::SigningIn,
+        handler: |r| r.to(two_factor::setup),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/two-factor/confirm",
+        access: Access::SigningIn,
+        handler: |r| r.to(two_factor::confirm),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/link",
+        access: Access::Anyone,
+        handler: |r| r.to(links::info),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/link/password",
+        access: Access::Anyone,
+        handler: |r| r.to(links::set_password),
     },
     Endpoint {
         verb: Verb::Post,
@@ -54,6 +86,24 @@ pub static ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/staff/users",
         access: Access::Admin,
         handler: |r| r.to(team::list),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/users",
+        access: Access::Admin,
+        handler: |r| r.to(links::invite),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/users/{id}/password-reset",
+        access: Access::Admin,
+        handler: |r| r.to(links::reset),
+    },
+    Endpoint {
+        verb: Verb::Post,
+        path: "/api/v1/staff/users/{id}/two-factor/reset",
+        access: Access::Admin,
+        handler: |r| r.to(team::reset_two_factor),
     },
     Endpoint {
         verb: Verb::Post,

@@ -73,9 +73,10 @@ impl NewPassword {
 pub fn verify(password: &str, stored: Option<&str>) -> bool {
     static DUMMY: OnceLock<String> = OnceLock::new();
     let dummy = DUMMY.get_or_init(|| NewPassword::dummy().hash());
+    // An invited colleague has no password yet: the same cost as unknown.
     let (hash, real) = match stored {
-        Some(h) => (h, true),
-        None => (dummy.as_str(), false),
+        Some(h) if !h.is_empty() => (h, true),
+        _ => (dummy.as_str(), false),
     };
     let Ok(parsed) = PasswordHash::new(hash) else {
         return false;

@@ -13,11 +13,14 @@ use crate::{
     config::Settings,
     entities::{staff_session as entity, staff_user},
 };
+use stipple_app::domain::states::SessionStage;
 
 /// Sessions also end this long after sign-in, however active.
 const MAX_SESSION_HOURS: i64 = 12;
 /// Last activity is written at most this often, not on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
+/// After the password, the two-factor code must come within this long.
+pub const CODE_WITHIN_MINUTES: i64 = 5;
 
 pub use crate::http::routes::StaffIdentity;
 pub use crate::secret::{random_token, sha256_hex};
@@ -47,12 +50,14 @@ pub fn removal_cookie(settings: &Settings) -> Cookie<'static> {
     c
 }
 
-/// Starts a session for `user`; returns the cookie token and the CSRF token.
+/// Starts a session for `user` at `stage`; returns the cookie token and
+/// the CSRF token.
 pub async fn start(
     db: &DatabaseConnection,
     user: &staff_user::Model,
     ip: Option<String>,
     user_agent: Option<String>,
+    stage: SessionStage,
 ) -> Result<(String, String), sea_orm::DbErr> {
     let token = random_token();
     let csrf = random_token();
@@ -65,6 +70,7 @@ pub async fn start(
         last_seen_at: Set(now),
         ip: Set(ip),
         user_agent: Set(user_agent.map(|u| u.chars().take(256).collect())),
+        stage: Set(stage.as_str().to_string()),
     })
     .exec_without_returning(db)
     .await?;
@@ -94,7 +100,12 @@ pub async fn resolve(
     };
     let now = Utc::now();
     let idle = Duration::minutes(i64::from(settings.staff_idle_minutes));
-    if now - session.last_seen_at > idle
+    // An unknown stage is treated as the least trusted one.
+    let stage = SessionStage::parse(&session.stage).unwrap_or(SessionStage::Code);
+    let code_late = stage == SessionStage::Code
+        && now - session.created_at > Duration::minutes(CODE_WITHIN_MINUTES);
+    if code_late
+        || now - session.last_seen_at > idle
         || now - session.created_at > Duration::hours(MAX_SESSION_HOURS)
     {
         entity::Entity::delete_by_id(key).exec(db).await?;
@@ -120,7 +131,27 @@ pub async fn resolve(
         role,
         csrf_token: session.csrf_token,
         session_sha256: key,
+        stage,
     }))
+}
+
+/// Moves a session on to `stage` (the code was right, or two-factor sign-in
+/// was set up).
+pub async fn set_stage(
+    db: &impl sea_orm::ConnectionTrait,
+    session_sha256: &str,
+    stage: SessionStage,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::Stage,
+            sea_orm::sea_query::Expr::value(stage.as_str()),
+        )
+        .filter(entity::Column::TokenSha256.eq(session_sha256))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Ends a session server-side: its cookie is worthless from now on.

@@ -6,11 +6,11 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use stipple_app::domain::{
     api::{ErrorBody, RoleChange, Team, TeamMember},
-    states::{AccountStatus, AuditAction, Role},
+    states::{AuditAction, Role},
 };
 use uuid::Uuid;
 
-use super::{accounts, session};
+use super::{accounts, session, two_factor};
 use crate::{
     audit::Event,
     entities::staff_user::{Column, Model},
@@ -22,15 +22,12 @@ use crate::{
     state::AppState,
 };
 
-fn member(u: Model) -> Result<TeamMember, ApiError> {
+pub(super) fn member(u: Model) -> Result<TeamMember, ApiError> {
     Ok(TeamMember {
         role: Role::parse(&u.role)
             .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unknown role `{}`", u.role)))?,
-        status: if u.is_active() {
-            AccountStatus::Active
-        } else {
-            AccountStatus::Disabled
-        },
+        status: u.status(),
+        two_factor: u.has_two_factor(),
         id: u.id,
         email: u.email,
         name: u.name,
@@ -183,5 +180,34 @@ pub async fn change_role(
         .record(&state.db)
         .await?;
     }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/staff/users/{id}/two-factor/reset`: for a colleague who
+/// lost their phone and their recovery codes. Their sessions end; they set
+/// two-factor up again (at once, where it is required).
+#[utoipa::path(post, path = "/api/v1/staff/users/{id}/two-factor/reset", tag = "staff",
+    params(("id" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 204, description = "Two-factor sign-in is off for them and their sessions have ended."),
+        (status = 404, description = "No such account.", body = ErrorBody),
+    ))]
+pub async fn reset_two_factor(
+    req: HttpRequest,
+    path: web::Path<String>,
+    admin: Admin,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, _) = target(&state, &path).await?;
+    two_factor::remove(&state.db, user.id).await?;
+    session::end_all(&state.db, user.id).await?;
+    Event::new(
+        AuditAction::TwoFactorReset,
+        Some(admin.0.id),
+        Some(client_ip(&req)),
+    )
+    .detail(user.email)
+    .record(&state.db)
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -110,6 +110,33 @@ pub async fn wait_for(
 }
 
 /// Whole seconds, rounded up: a client that waits exactly this long is let in.
+/// How long to wait when `account` has `ceiling` failures in the last 15
+/// minutes from all addresses together (besides `attempt`, this one).
+pub async fn account_wait(
+    db: &DatabaseConnection,
+    account: &str,
+    attempt: i64,
+    ceiling: u64,
+) -> Result<Option<u64>, sea_orm::DbErr> {
+    let now = Utc::now();
+    let since = now - Duration::minutes(ADDRESS_WINDOW_MINUTES);
+    let recent: Vec<DateTime<Utc>> = entity::Entity::find()
+        .select_only()
+        .column(entity::Column::At)
+        .filter(entity::Column::Email.eq(account))
+        .filter(entity::Column::Id.ne(attempt))
+        .filter(entity::Column::At.gt(since))
+        .order_by_desc(entity::Column::At)
+        .limit(ceiling)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok((recent.len() as u64 >= ceiling).then(|| {
+        let oldest = *recent.last().expect("at the ceiling");
+        secs(oldest + Duration::minutes(ADDRESS_WINDOW_MINUTES) - now)
+    }))
+}
+
 fn secs(d: Duration) -> u64 {
     ((d.num_milliseconds() + 999) / 1000).max(1) as u64
 }

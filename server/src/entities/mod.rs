@@ -7,6 +7,8 @@ pub mod consent_template;
 pub mod invite;
 pub mod login_failure;
 pub mod mail_message;
+pub mod staff_link;
+pub mod staff_recovery_code;
 pub mod staff_session;
 pub mod staff_user;
 pub mod submission;

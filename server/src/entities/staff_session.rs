@@ -13,6 +13,8 @@ pub struct Model {
     pub ip: Option<String>,
     /// The browser's `User-Agent`, cut to 256 characters.
     pub user_agent: Option<String>,
+    /// `SessionStage`: `ready`, or waiting for a two-factor code or enrolment.
+    pub stage: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,9 @@ pub enum ApiError {
     /// A failed sign-in: the same answer whether the e-mail exists or not.
     #[error("wrong credentials")]
     WrongCredentials,
+    /// A wrong, used or unknown two-factor or recovery code.
+    #[error("wrong code")]
+    WrongCode,
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     /// A limit is reached: retry after this many seconds, and why.
@@ -77,7 +80,9 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound | ApiError::Missing(_) => StatusCode::NOT_FOUND,
-            ApiError::Unauthorized | ApiError::WrongCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::WrongCredentials | ApiError::WrongCode => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -100,6 +105,10 @@ impl ResponseError for ApiError {
             ApiError::Missing(m) | ApiError::Forbidden(m) | ApiError::Conflict(m) => message(m),
             ApiError::Unauthorized => message("Please sign in"),
             ApiError::WrongCredentials => message("Wrong e-mail or password"),
+            ApiError::WrongCode => message(
+                "That code is not right, or was used already: type the code your app shows now, \
+                 or one of your recovery codes",
+            ),
             ApiError::TooManyRequests(_, why) => message(why),
             ApiError::RequestTimeout => message("The request body arrived too slowly"),
             ApiError::TooLarge(limit) => format!("The request body is larger than {limit} bytes"),

@@ -2,7 +2,7 @@
 //! and the client's address.
 
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use stipple_app::domain::states::Role;
+use stipple_app::domain::states::{Role, SessionStage};
 use uuid::Uuid;
 
 use super::api_error::ApiError;
@@ -17,6 +17,7 @@ pub struct StaffIdentity {
     pub role: Role,
     pub csrf_token: String,
     pub session_sha256: String,
+    pub stage: SessionStage,
 }
 
 /// The signed-in staff member. Every staff handler takes this (or
@@ -28,11 +29,38 @@ impl FromRequest for Staff {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(match req.extensions().get::<StaffIdentity>() {
+            None => Err(ApiError::Unauthorized),
+            Some(who) => ready(who).map(|_| Staff(who.clone())),
+        })
+    }
+}
+
+/// Whether a session has finished signing in; what is missing if not.
+pub fn ready(who: &StaffIdentity) -> Result<(), ApiError> {
+    match who.stage {
+        SessionStage::Ready => Ok(()),
+        SessionStage::Code => Err(ApiError::Unauthorized),
+        SessionStage::Enrol => Err(ApiError::Forbidden(
+            "Set up two-factor sign-in first (Account page)",
+        )),
+    }
+}
+
+/// A session at any stage of signing in: for the two-factor code, setting
+/// up two-factor sign-in, "who am I" and signing out.
+pub struct SigningIn(pub StaffIdentity);
+
+impl FromRequest for SigningIn {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         std::future::ready(
             req.extensions()
                 .get::<StaffIdentity>()
                 .cloned()
-                .map(Staff)
+                .map(SigningIn)
                 .ok_or(ApiError::Unauthorized),
         )
     }
@@ -51,7 +79,7 @@ impl FromRequest for Admin {
             Some(who) if who.role != Role::Admin => {
                 Err(ApiError::Forbidden("This needs an administrator"))
             }
-            Some(who) => Ok(Admin(who.clone())),
+            Some(who) => ready(who).map(|_| Admin(who.clone())),
         })
     }
 }
@@ -65,4 +93,16 @@ pub fn client_ip(req: &HttpRequest) -> String {
 pub fn client_addr(req: &HttpRequest) -> Option<std::net::IpAddr> {
     let state = req.app_data::<web::Data<AppState>>()?;
     super::client_ip::client_addr(req, &state.settings.trusted_proxies)
+}
+
+/// The address links in e-mails start with: the configured public address. Without one the
+/// server listens on this machine only (settings insist), and the link is
+/// the local address it answered on: never a host a request claims, which
+/// anyone can forge to make the clinic mail a link to their own site.
+pub fn public_base(req: &HttpRequest, state: &AppState) -> String {
+    state
+        .settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", req.app_config().local_addr()))
 }

@@ -42,18 +42,6 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// The link a client opens: the configured public address. Without one the
-/// server listens on this machine only (settings insist), and the link is
-/// the local address it answered on: never a host a request claims, which
-/// anyone can forge to make the clinic mail a link to their own site.
-pub fn public_base(req: &HttpRequest, state: &AppState) -> String {
-    state
-        .settings
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", req.app_config().local_addr()))
-}
-
 fn invite(i: &entity::Model, tz: chrono_tz::Tz) -> Invite {
     Invite {
         id: i.id,
@@ -133,7 +121,7 @@ pub async fn create(
     }
     errors.into_result().map_err(ApiError::Invalid)?;
     let appointment_at = appointment_at.expect("checked above");
-    let base = public_base(&req, &state);
+    let base = crate::http::routes::public_base(&req, &state);
     let ip = client_ip(&req);
     let txn = state.db.begin().await?;
     let (row, token) = invites::create(

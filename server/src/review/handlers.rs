@@ -60,6 +60,20 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
+/// What the audit log keeps of a list or export: how many rows and the
+/// filters, and whether a search narrowed it, not what was searched (the
+/// log must not keep a client's name).
+fn filter_summary(filter: &Filter, rows: usize) -> String {
+    let day = |d: Option<NaiveDate>| d.map_or_else(|| "—".to_string(), |d| d.to_string());
+    format!(
+        "{rows} rows; status {}; from {}; to {}; search {}",
+        filter.status.map_or("any", ReviewStatus::as_str),
+        day(filter.from),
+        day(filter.to),
+        if filter.q.is_some() { "yes" } else { "no" },
+    )
+}
+
 fn parse_filter(q: &ListQuery) -> Result<Filter, ApiError> {
     let date = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
         // Blank is "any day"; otherwise exactly the form the document states.
@@ -120,8 +134,9 @@ fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
         (status = 400, description = "A query parameter is not valid.", body = ErrorBody),
     ))]
 pub async fn list(
+    req: HttpRequest,
     query: web::Query<ListQuery>,
-    _staff: Staff,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
@@ -137,7 +152,19 @@ pub async fn list(
         .clamp(1, MAX_PAGE);
     let (rows, next) =
         queue::page(&state.db, state.settings.timezone, &filter, after, limit).await?;
-    let items = rows.iter().map(queue_item).collect::<Result<_, _>>()?;
+    let items: Vec<_> = rows.iter().map(queue_item).collect::<Result<_, _>>()?;
+    // Who saw which clients' names is part of the record; an empty page
+    // showed no one.
+    if !items.is_empty() {
+        Event::new(
+            AuditAction::QueueListed,
+            Some(staff.0.id),
+            Some(client_ip(&req)),
+        )
+        .detail(filter_summary(&filter, items.len()))
+        .record(&state.db)
+        .await?;
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(QueuePage {
@@ -584,22 +611,7 @@ pub async fn export_csv(
         Some(admin.0.id),
         Some(client_ip(&req)),
     )
-    .detail(format!(
-        "{} rows; status {}; from {}; to {}; search {}",
-        rows.len(),
-        filter.status.map_or("any", ReviewStatus::as_str),
-        filter
-            .from
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "—".into()),
-        filter
-            .to
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "—".into()),
-        // Whether a search narrowed it, not what was searched: the
-        // log must not keep a client's name.
-        if filter.q.is_some() { "yes" } else { "no" },
-    ))
+    .detail(filter_summary(&filter, rows.len()))
     .record(&state.db)
     .await?;
     Ok(HttpResponse::Ok()
