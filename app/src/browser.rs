@@ -181,6 +181,19 @@ mod imp {
             .unwrap_or_default()
     }
 
+    /// What follows `#` in the address, taken out of the address bar and
+    /// the history as it is read: a one-time token stays off screen and is
+    /// never sent to a server.
+    pub fn take_fragment() -> Option<String> {
+        let w = web_sys::window()?;
+        let l = w.location();
+        let value = l.hash().ok()?.strip_prefix('#')?.to_string();
+        if let (Ok(history), Ok(path)) = (w.history(), l.pathname()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
+        }
+        (!value.is_empty()).then_some(value)
+    }
+
     pub fn query_param(name: &str) -> Option<String> {
         let search = web_sys::window()?.location().search().ok()?;
         web_sys::UrlSearchParams::new_with_str(&search)
@@ -404,6 +417,9 @@ mod imp {
         String::new()
     }
     pub fn query_param(_name: &str) -> Option<String> {
+        None
+    }
+    pub fn take_fragment() -> Option<String> {
         None
     }
     pub async fn get_json<T: DeserializeOwned>(_url: &str) -> Result<T, SendError> {

@@ -144,21 +144,22 @@ fn Pages() -> impl IntoView {
 #[cfg(all(feature = "hydrate", feature = "staff-bundle"))]
 #[component]
 fn Pages() -> impl IntoView {
-    use leptos::either::EitherOf8;
+    use leptos::either::EitherOf9;
     use pages::staff;
     let path = browser::path();
     let submission = path
         .strip_prefix("/staff/submissions/")
         .filter(|id| !id.is_empty() && !id.contains('/'));
     match path.as_str() {
-        "/staff" => EitherOf8::A(staff::queue::QueuePage()),
-        "/staff/login" => EitherOf8::B(staff::login::LoginPage()),
-        "/staff/invites" => EitherOf8::D(staff::invites::InvitesPage()),
-        "/staff/audit" => EitherOf8::E(staff::audit::AuditPage()),
-        "/staff/team" => EitherOf8::G(staff::team::TeamPage()),
-        "/staff/account" => EitherOf8::H(staff::account::AccountPage()),
-        _ if submission.is_some() => EitherOf8::C(staff::detail::DetailPage()),
-        _ => EitherOf8::F(pages::not_found::NotFound()),
+        "/staff" => EitherOf9::A(staff::queue::QueuePage()),
+        "/staff/login" => EitherOf9::B(staff::login::LoginPage()),
+        "/staff/invites" => EitherOf9::D(staff::invites::InvitesPage()),
+        "/staff/audit" => EitherOf9::E(staff::audit::AuditPage()),
+        "/staff/team" => EitherOf9::G(staff::team::TeamPage()),
+        "/staff/account" => EitherOf9::H(staff::account::AccountPage()),
+        "/staff/join" => EitherOf9::I(staff::join::JoinPage()),
+        _ if submission.is_some() => EitherOf9::C(staff::detail::DetailPage()),
+        _ => EitherOf9::F(pages::not_found::NotFound()),
     }
 }
 
@@ -178,6 +179,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("staff/audit") view=pages::staff::audit::AuditPage/>
             <Route path=path!("staff/team") view=pages::staff::team::TeamPage/>
             <Route path=path!("staff/account") view=pages::staff::account::AccountPage/>
+            <Route path=path!("staff/join") view=pages::staff::join::JoinPage/>
         </Routes>
     }
 }

@@ -191,6 +191,8 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
         ),
         ("/staff/invites".to_string(), "document.querySelector('form') !== null"),
         ("/staff/audit".to_string(), "document.querySelectorAll('table tr, li').length > 1"),
+        ("/staff/team".to_string(), "document.querySelectorAll('#team li').length >= 1"),
+        ("/staff/account".to_string(), "document.getElementById('start-two-factor') !== null"),
     ] {
         b.client.goto(&app.url(&path)).await.unwrap();
         b.wait_js("document.documentElement.dataset.hydrated === 'true'", "hydration")
@@ -198,5 +200,21 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
         b.wait_js(ready, &path).await;
         axe(&b, &path).await;
     }
+    // Setting up two-factor, with its QR code.
+    click(&b, "start-two-factor").await;
+    b.wait_js("document.querySelector('.qr svg') !== null", "the QR code")
+        .await;
+    axe(&b, "two-factor set-up").await;
+    // A one-time link that is not (or no longer) good.
+    b.client
+        .goto(&app.url("/staff/join#not-a-real-token"))
+        .await
+        .unwrap();
+    b.wait_js(
+        "document.getElementById('join-error') !== null",
+        "the refusal",
+    )
+    .await;
+    axe(&b, "join with a spent link").await;
     b.close().await;
 }

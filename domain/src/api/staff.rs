@@ -43,6 +43,9 @@ pub struct StaffSession {
     /// else. Only a `ready` session may use the rest of the staff API.
     #[serde(default = "ready")]
     pub stage: SessionStage,
+    /// Whether the account signs in with a second factor.
+    #[serde(default)]
+    pub two_factor: bool,
 }
 
 fn ready() -> SessionStage {

@@ -42,6 +42,7 @@ pub(super) fn session_answer(
         role,
         csrf_token: csrf.to_string(),
         stage,
+        two_factor: user.has_two_factor(),
     }
 }
 
@@ -200,6 +201,7 @@ pub async fn me(staff: SigningIn) -> HttpResponse {
         role: who.role,
         csrf_token: who.csrf_token,
         stage: who.stage,
+        two_factor: who.two_factor,
     };
     HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))

@@ -124,7 +124,9 @@ pub async fn resolve(
         active.last_seen_at = Set(now);
         entity::Entity::update(active).exec(db).await?;
     }
+    let two_factor = user.has_two_factor();
     Ok(Some(StaffIdentity {
+        two_factor,
         id: user.id,
         email: user.email,
         name: user.name,

@@ -18,6 +18,7 @@ pub struct StaffIdentity {
     pub csrf_token: String,
     pub session_sha256: String,
     pub stage: SessionStage,
+    pub two_factor: bool,
 }
 
 /// The signed-in staff member. Every staff handler takes this (or

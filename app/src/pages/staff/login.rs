@@ -1,18 +1,51 @@
-//! `/staff/login`.
+//! `/staff/login`: the password, then the two-factor code when the account
+//! has one.
 
 use leptos::prelude::*;
-use serde::de::IgnoredAny;
 
 use crate::{
     browser::{self, SendError},
-    domain::api::Credentials,
+    domain::{
+        api::{Credentials, StaffSession, TwoFactorCode},
+        states::SessionStage,
+    },
     pages::PageTitle,
 };
+
+/// Where a finished sign-in goes: only our own staff pages, never an
+/// address from elsewhere.
+fn go_on(session: &StaffSession) {
+    if session.stage == SessionStage::Enrol {
+        browser::navigate("/staff/account");
+        return;
+    }
+    let next = browser::query_param("next")
+        .filter(|n| n.starts_with("/staff") && !n.starts_with("//"))
+        .unwrap_or_else(|| "/staff".into());
+    browser::navigate(&next);
+}
+
+fn say(e: SendError, wrong: &str) -> String {
+    match e {
+        SendError::SignedOut => wrong.into(),
+        SendError::Refused(m) | SendError::Busy(m) => m,
+        SendError::Invalid(errors) => errors
+            .0
+            .into_values()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => "The server could not be reached. Try again in a moment.".into(),
+    }
+}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    // Set once the password was right and a code is asked for.
+    let waiting = RwSignal::new(None::<StaffSession>);
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -22,30 +55,48 @@ pub fn LoginPage() -> impl IntoView {
         }
         busy.set(true);
         failure.set(None);
-        let body = Credentials {
+        let pending = waiting.get_untracked();
+        let credentials = Credentials {
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
+        let code_body = TwoFactorCode {
+            code: code.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
-            let result =
-                browser::post_json::<_, IgnoredAny>("/api/v1/staff/login", &body, &[]).await;
-            busy.set(false);
-            match result {
-                Ok(_) => {
-                    // Only our own staff pages: never an address from elsewhere.
-                    let next = browser::query_param("next")
-                        .filter(|n| n.starts_with("/staff") && !n.starts_with("//"))
-                        .unwrap_or_else(|| "/staff".into());
-                    browser::navigate(&next);
+            let result = match &pending {
+                None => {
+                    browser::post_json::<_, StaffSession>("/api/v1/staff/login", &credentials, &[])
+                        .await
                 }
-                Err(SendError::SignedOut) => failure.set(Some("Wrong e-mail or password.".into())),
-                Err(SendError::Refused(m) | SendError::Busy(m)) => failure.set(Some(m)),
-                Err(_) => failure.set(Some(
-                    "The server could not be reached. Try again in a moment.".into(),
-                )),
+                Some(p) => {
+                    browser::post_json::<_, StaffSession>(
+                        "/api/v1/staff/login/code",
+                        &code_body,
+                        &[("X-CSRF-Token", p.csrf_token.as_str())],
+                    )
+                    .await
+                }
+            };
+            busy.set(false);
+            match (result, pending.is_some()) {
+                (Ok(s), _) if s.stage == SessionStage::Code => {
+                    waiting.set(Some(s));
+                    browser::focus("code");
+                }
+                (Ok(s), _) => go_on(&s),
+                (Err(e), false) => failure.set(Some(say(e, "Wrong e-mail or password."))),
+                (Err(e), true) => {
+                    code.set(String::new());
+                    failure.set(Some(say(
+                        e,
+                        "That code is not right, or was used already. Type the code your app shows now.",
+                    )));
+                }
             }
         });
     };
+    let asking_code = move || waiting.with(Option::is_some);
     view! {
         <PageTitle text="Staff sign-in"/>
         <main class="page login">
@@ -55,23 +106,38 @@ pub fn LoginPage() -> impl IntoView {
             </header>
             <h1>"Sign in"</h1>
             <form on:submit=submit novalidate>
-                <div class="field">
-                    <label for="email">"E-mail"</label>
-                    <input id="email" name="email" type="email" inputmode="email" autocomplete="username" required
-                        aria-describedby="login-error"
-                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required
-                        aria-describedby="login-error"
-                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
-                </div>
+                <Show when=move || !asking_code()>
+                    <div class="field">
+                        <label for="email">"E-mail"</label>
+                        <input id="email" name="email" type="email" inputmode="email" autocomplete="username" required
+                            aria-describedby="login-error"
+                            prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="password">"Password"</label>
+                        <input id="password" name="password" type="password" autocomplete="current-password" required
+                            aria-describedby="login-error"
+                            prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                    </div>
+                </Show>
+                <Show when=asking_code>
+                    <div class="field">
+                        <label for="code">"Code from your authenticator app"</label>
+                        <p class="hint" id="code-hint">"Six digits, within five minutes. Lost your phone? Type one of your recovery codes instead."</p>
+                        <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required
+                            aria-describedby="code-hint login-error"
+                            prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
+                    </div>
+                </Show>
                 <div role="alert" id="login-error">
                     {move || failure.get().map(|f| view! { <p class="error">{f}</p> })}
                 </div>
                 <button type="submit" class="button primary" id="sign-in" disabled=move || busy.get()>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    {move || match (busy.get(), asking_code()) {
+                        (true, _) => "Signing in…",
+                        (false, true) => "Confirm code",
+                        (false, false) => "Sign in",
+                    }}
                 </button>
             </form>
         </main>

@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod detail;
 pub mod invites;
+pub mod join;
 pub mod login;
 pub mod queue;
 pub mod team;
@@ -17,7 +18,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::{
     browser::{self, SendError},
-    domain::{api::StaffSession, Flag, Severity},
+    domain::{api::StaffSession, states::SessionStage, Flag, Severity},
     pages::PageTitle,
 };
 
@@ -111,6 +112,12 @@ pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             match browser::get_json::<Me>("/api/v1/staff/me").await {
+                // The password was right but the code never came: start again.
+                Ok(m) if m.stage == SessionStage::Code => browser::navigate(&login_url()),
+                // Nothing but setting up two-factor until it is done.
+                Ok(m) if m.stage == SessionStage::Enrol && browser::path() != "/staff/account" => {
+                    browser::navigate("/staff/account")
+                }
                 Ok(m) => me.set(Some(m)),
                 Err(SendError::SignedOut) => browser::navigate(&login_url()),
                 Err(_) => problem.set(Some(
@@ -136,9 +143,11 @@ pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
                     <span>"Stipple staff"</span>
                 </a>
                 <nav aria-label="Staff">
-                    <a href="/staff">"Queue"</a>
-                    <a href="/staff/invites">"Invites"</a>
-                    {move || me.get().filter(Me::is_admin).map(|_| view! {
+                    {move || me.with(|m| m.as_ref().is_none_or(|m| m.stage == SessionStage::Ready)).then(|| view! {
+                        <a href="/staff">"Queue"</a>
+                        <a href="/staff/invites">"Invites"</a>
+                    })}
+                    {move || me.get().filter(|m| m.is_admin() && m.stage == SessionStage::Ready).map(|_| view! {
                         <a href="/staff/audit">"Audit log"</a>
                         <a href="/staff/team">"Team"</a>
                     })}

@@ -1,0 +1,131 @@
+//! `/staff/join#token`: a colleague chooses their password with a one-time
+//! link (joining the team, or a reset an administrator sent). The token is
+//! read from after `#`, so it never reaches a server log, and is taken out
+//! of the address bar at once.
+
+use leptos::prelude::*;
+
+use crate::{
+    browser::{self, SendError},
+    domain::{
+        api::{LinkInfo, LinkPassword, LinkToken},
+        states::StaffLinkPurpose,
+    },
+    pages::PageTitle,
+};
+
+fn say(e: SendError) -> String {
+    match e {
+        SendError::Refused(m) | SendError::Busy(m) => m,
+        SendError::Invalid(errors) => errors
+            .0
+            .into_values()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => "The server could not be reached. Try again in a moment.".into(),
+    }
+}
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let token = StoredValue::new(None::<String>);
+    let info = RwSignal::new(None::<Result<LinkInfo, String>>);
+    Effect::new(move |_| {
+        let Some(t) = browser::take_fragment() else {
+            info.set(Some(Err(
+                "This page opens from the link in your invitation or reset e-mail.".into(),
+            )));
+            return;
+        };
+        token.set_value(Some(t.clone()));
+        leptos::task::spawn_local(async move {
+            let answer = browser::post_json::<_, LinkInfo>(
+                "/api/v1/staff/link",
+                &LinkToken { token: t },
+                &[],
+            )
+            .await
+            .map_err(say);
+            info.set(Some(answer));
+        });
+    });
+    let password = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<String>);
+    let done = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        if password.get_untracked() != again.get_untracked() {
+            failure.set(Some(
+                "The two passwords are not the same: type it again in both boxes.".into(),
+            ));
+            return;
+        }
+        let Some(t) = token.get_value() else { return };
+        busy.set(true);
+        failure.set(None);
+        let body = LinkPassword {
+            token: t,
+            new_password: password.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let result = browser::post_json::<_, serde::de::IgnoredAny>(
+                "/api/v1/staff/link/password",
+                &body,
+                &[],
+            )
+            .await;
+            busy.set(false);
+            match result {
+                Ok(_) => done.set(true),
+                Err(e) => failure.set(Some(say(e))),
+            }
+        });
+    };
+    view! {
+        <PageTitle text="Choose your password"/>
+        <main class="page login">
+            <header class="brand">
+                <img src="/icons/icon-192.png" alt="" width="40" height="40"/>
+                <span>"Stipple staff"</span>
+            </header>
+            <h1>"Choose your password"</h1>
+            {move || match info.get() {
+                None => view! { <p class="note" aria-busy="true">"Checking the link…"</p> }.into_any(),
+                Some(Err(why)) => view! { <p class="error" role="alert" id="join-error">{why}</p> }.into_any(),
+                Some(Ok(_)) if done.get() => view! {
+                    <p class="success" role="status" id="join-done">"Your password is set."</p>
+                    <a class="button primary" href="/staff/login" id="go-sign-in">"Sign in"</a>
+                }.into_any(),
+                Some(Ok(i)) => view! {
+                    <p id="join-welcome">{match i.purpose {
+                        StaffLinkPurpose::Join => format!("Welcome, {}. Choose the password you will sign in with as {}.", i.name, i.email),
+                        StaffLinkPurpose::Reset => format!("Choose a new password for {}.", i.email),
+                    }}</p>
+                    <form on:submit=submit>
+                        // For password managers: which account this password is for.
+                        <input type="email" autocomplete="username" value=i.email hidden readonly/>
+                        <div class="field">
+                            <label for="new-password">"Password"</label>
+                            <p class="hint" id="new-password-hint">"At least 12 characters, not easy to guess: a few unrelated words work well."</p>
+                            <input id="new-password" type="password" autocomplete="new-password" aria-describedby="new-password-hint join-error"
+                                prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                        </div>
+                        <div class="field">
+                            <label for="new-password-again">"The same password again"</label>
+                            <input id="new-password-again" type="password" autocomplete="new-password" aria-describedby="join-error"
+                                prop:value=move || again.get() on:input=move |ev| again.set(event_target_value(&ev))/>
+                        </div>
+                        <div role="alert" id="join-error">{move || failure.get().map(|f| view! { <p class="error">{f}</p> })}</div>
+                        <button type="submit" class="button primary" id="set-password" disabled=move || busy.get()>"Set password"</button>
+                    </form>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
