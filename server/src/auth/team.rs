@@ -191,6 +191,7 @@ pub async fn change_role(
     responses(
         (status = 204, description = "Two-factor sign-in is off for them and their sessions have ended."),
         (status = 404, description = "No such account.", body = ErrorBody),
+        (status = 409, description = "Your own: another administrator must reset it.", body = ErrorBody),
     ))]
 pub async fn reset_two_factor(
     req: HttpRequest,
@@ -199,6 +200,12 @@ pub async fn reset_two_factor(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (user, _) = target(&state, &path).await?;
+    // Whoever holds this session must not be able to drop its second factor.
+    if user.id == admin.0.id {
+        return Err(ApiError::Conflict(
+            "You cannot reset your own two-factor sign-in: ask another administrator",
+        ));
+    }
     two_factor::remove(&state.db, user.id).await?;
     session::end_all(&state.db, user.id).await?;
     Event::new(
