@@ -490,13 +490,7 @@ db_test!(a_session_elsewhere_can_be_ended, |app| {
 
 /// The id of the account with `email` on the admin's team list.
 async fn member_id(admin: &stipple_tests::staff::StaffClient, email: &str) -> String {
-    let team = admin.get_json("/api/v1/staff/users").await;
-    team["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == email)
-        .unwrap_or_else(|| panic!("{email} not in {team}"))["id"]
+    admin.member(email).await["id"]
         .as_str()
         .unwrap()
         .to_string()

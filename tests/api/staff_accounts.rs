@@ -139,14 +139,7 @@ db_test!(
 
         let noor = app.sign_in_with("noor@clinic.example", NEW_PASSWORD).await;
         assert_eq!(noor.stage, "ready");
-        let team = admin.get_json("/api/v1/staff/users").await;
-        let row = team["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["email"] == "noor@clinic.example")
-            .unwrap()
-            .clone();
+        let row = admin.member("noor@clinic.example").await;
         assert_eq!(row["status"], "active");
         assert_eq!(audit_count(&app, "staff_invited").await, 1);
         assert_eq!(audit_count(&app, "staff_joined").await, 1);
@@ -163,13 +156,7 @@ db_test!(a_reset_link_goes_to_the_colleague_not_the_admin, |app| {
     app.create_staff("kim@clinic.example", "staff").await;
     let kim = app.sign_in("kim@clinic.example").await;
     let admin = app.staff("admin").await;
-    let team = admin.get_json("/api/v1/staff/users").await;
-    let id = team["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "kim@clinic.example")
-        .unwrap()["id"]
+    let id = admin.member("kim@clinic.example").await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -427,14 +414,7 @@ db_test!(an_admin_resets_a_colleagues_two_factor, |app| {
     let sam = app.sign_in("sam@clinic.example").await;
     enrol(&sam).await;
     let admin = app.staff("admin").await;
-    let team = admin.get_json("/api/v1/staff/users").await;
-    let row = team["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "sam@clinic.example")
-        .unwrap()
-        .clone();
+    let row = admin.member("sam@clinic.example").await;
     assert_eq!(row["two_factor"], true);
     let id = row["id"].as_str().unwrap();
     let res = admin

@@ -153,6 +153,18 @@ impl StaffClient {
             .expect("request")
     }
 
+    /// The row of the account with `email` on the team list (as an admin).
+    pub async fn member(&self, email: &str) -> Value {
+        let team = self.get_json("/api/v1/staff/users").await;
+        team["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .unwrap_or_else(|| panic!("{email} not in {team}"))
+            .clone()
+    }
+
     pub async fn delete(&self, path: &str) -> Response {
         self.request(Method::DELETE, path, true)
             .send()

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    browser::{self, SendError},
+    browser,
     domain::{
         api::{LinkInfo, LinkPassword, LinkToken},
         states::StaffLinkPurpose,
@@ -14,17 +14,12 @@ use crate::{
     pages::PageTitle,
 };
 
-fn say(e: SendError) -> String {
-    match e {
-        SendError::Refused(m) | SendError::Busy(m) => m,
-        SendError::Invalid(errors) => errors
-            .0
-            .into_values()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => "The server could not be reached. Try again in a moment.".into(),
-    }
+/// The link endpoints never answer 401; anything else in the server's words.
+fn say(e: crate::browser::SendError) -> String {
+    super::refusal(
+        e,
+        "This link does not work: ask an administrator for a new one.",
+    )
 }
 
 #[component]

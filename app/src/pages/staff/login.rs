@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    browser::{self, SendError},
+    browser,
     domain::{
         api::{Credentials, StaffSession, TwoFactorCode},
         states::SessionStage,
@@ -25,19 +25,7 @@ fn go_on(session: &StaffSession) {
     browser::navigate(&next);
 }
 
-fn say(e: SendError, wrong: &str) -> String {
-    match e {
-        SendError::SignedOut => wrong.into(),
-        SendError::Refused(m) | SendError::Busy(m) => m,
-        SendError::Invalid(errors) => errors
-            .0
-            .into_values()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => "The server could not be reached. Try again in a moment.".into(),
-    }
-}
+use super::refusal as say;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -102,6 +102,22 @@ pub async fn call_json<T: DeserializeOwned>(
     }
 }
 
+/// A refusal in the words the server chose, for the pages before a session
+/// exists (sign-in, joining); `unauthorised` is what a 401 means there.
+pub fn refusal(e: SendError, unauthorised: &str) -> String {
+    match e {
+        SendError::SignedOut => unauthorised.into(),
+        SendError::Refused(m) | SendError::Busy(m) => m,
+        SendError::Invalid(errors) => errors
+            .0
+            .into_values()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => "The server could not be reached. Try again in a moment.".into(),
+    }
+}
+
 /// Frame of every signed-in page: finds out who is signed in (or goes to
 /// the sign-in page), then shows the navigation and the page.
 #[component]
