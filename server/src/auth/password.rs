@@ -111,6 +111,23 @@ mod tests {
     }
 
     #[test]
+    fn common_passwords_of_twelve_or_more_are_refused() {
+        // From the estimator's bundled frequency lists (leaked passwords,
+        // words, names, keyboard walks and sequences).
+        for common in [
+            "iloveyou1234",
+            "1qaz2wsx3edc",
+            "qwerty123456",
+            "password12345",
+            "abcdefghijkl",
+            "michael12345",
+            "baseball1234",
+        ] {
+            assert!(NewPassword::parse(common).is_err(), "{common} accepted");
+        }
+    }
+
+    #[test]
     fn hashes_are_argon2id_and_verify() {
         let h = NewPassword::parse("correct horse battery").unwrap().hash();
         assert!(!h.contains("correct"));
