@@ -65,7 +65,7 @@ load() {
   port=$(free_port)
   data="$work/data-$name"
   mkdir -p "$data"
-  env $(grep -v '^#' scripts/no-limits.env) STIPPLE_DATA_DIR="$data" STIPPLE_BIND="127.0.0.1:$port" STIPPLE_LOG=warn \
+  env $(grep -v '^#' scripts/no-limits.env) STIPPLE_DATA_DIR="$data" STIPPLE_DATA_KEY_FILE="$work/data-$name.key" STIPPLE_BIND="127.0.0.1:$port" STIPPLE_LOG=warn \
     ${url:+DATABASE_URL="$url"} "$STIPPLE" serve >"$work/server-$name.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 200); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -20,7 +20,7 @@ cargo build --release --package stipple-server --bin stipple
 
 work=$(mktemp -d /tmp/stipple-budgets.XXXXXX)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-STIPPLE_BIND="127.0.0.1:$port" STIPPLE_DATA_DIR="$work/data" STIPPLE_SITE_ROOT=target/site \
+STIPPLE_BIND="127.0.0.1:$port" STIPPLE_DATA_DIR="$work/data" STIPPLE_DATA_KEY_FILE="$work/data.key" STIPPLE_SITE_ROOT=target/site \
   STIPPLE_LOG=warn target/release/stipple serve >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

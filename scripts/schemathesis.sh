@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export STIPPLE_DATA_DIR="$work/data" STIPPLE_BIND="127.0.0.1:$port" STIPPLE_LOG=warn
+export STIPPLE_DATA_DIR="$work/data" STIPPLE_DATA_KEY_FILE="$work/data.key" STIPPLE_BIND="127.0.0.1:$port" STIPPLE_LOG=warn
 set -a; . scripts/no-limits.env; set +a
 export STIPPLE_INSECURE_COOKIES=1 STIPPLE_SITE_ROOT="${STIPPLE_SITE_ROOT:-target/site}"
 echo "a long passphrase for testing" | "$BIN" create-staff --email api@clinic.example --name "API check" --role admin >/dev/null

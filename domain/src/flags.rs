@@ -156,11 +156,15 @@ pub fn flags(s: &Submission, today: NaiveDate) -> Vec<Flag> {
             "Reacted to pigments or tattoo inks before: consider a patch test.".into(),
         );
     }
+    // Scars by their number in the list, not the client's own words: flags
+    // are stored in clear beside the sealed answers, so they repeat no
+    // free text.
     let young: Vec<String> = s
         .scars
         .iter()
-        .filter(|scar| scar.age_months < MIN_SCAR_AGE_MONTHS)
-        .map(|scar| format!("{} ({} months)", scar.location.trim(), scar.age_months))
+        .enumerate()
+        .filter(|(_, scar)| scar.age_months < MIN_SCAR_AGE_MONTHS)
+        .map(|(i, scar)| format!("scar {} ({} months)", i + 1, scar.age_months))
         .collect();
     if !young.is_empty() {
         raise(
@@ -352,7 +356,8 @@ mod tests {
             (f.code.as_str(), f.severity),
             ("young_scar", Severity::Stop)
         );
-        assert!(f.reason.contains("Crown (5 months)"), "{}", f.reason);
+        assert!(f.reason.contains("scar 1 (5 months)"), "{}", f.reason);
+        assert!(!f.reason.contains("Crown"), "no free text: {}", f.reason);
         let mut s = clean();
         s.scars = vec![scar(6)];
         assert!(flags(&s, today()).is_empty());

@@ -13,6 +13,7 @@ mod m20261207_000007_rate_windows_and_consent_history;
 mod m20261207_000008_session_device;
 mod m20261207_000009_staff_status;
 mod m20261207_000010_staff_links_and_two_factor;
+mod m20261207_000011_sealed_health_data;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000008_session_device::Migration),
             Box::new(m20261207_000009_staff_status::Migration),
             Box::new(m20261207_000010_staff_links_and_two_factor::Migration),
+            Box::new(m20261207_000011_sealed_health_data::Migration),
         ]
     }
 }

@@ -113,7 +113,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "stopped");
             eprintln!("stipple: {e:#}");
-            ExitCode::FAILURE
+            // A key that does not fit is a setting to change, like any other.
+            if e.downcast_ref::<crate::vault::KeyError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

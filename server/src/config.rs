@@ -54,6 +54,11 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Key for receipt tokens; read from `STIPPLE_SECRET_KEY` or a file in the data dir.
     pub secret_key: Option<Secret>,
+    /// The data key sealing health data at rest: `STIPPLE_DATA_KEY`, else
+    /// the file `STIPPLE_DATA_KEY_FILE` (by default in the user's
+    /// configuration directory, created at first start).
+    pub data_key: Option<Secret>,
+    pub data_key_file: PathBuf,
     /// A clinic's own consent template (TOML); the shipped default otherwise.
     pub consent_template: Option<PathBuf>,
     /// SMTP server; without it mail is written to `data_dir/outbox/`.
@@ -155,6 +160,10 @@ struct Raw {
     max_body_bytes: u64,
     #[arg(long, env = "STIPPLE_SECRET_KEY", hide_env_values = true, value_parser = secret_key)]
     secret_key: Option<Secret>,
+    #[arg(long, env = "STIPPLE_DATA_KEY", hide_env_values = true, value_parser = data_key)]
+    data_key: Option<Secret>,
+    #[arg(long, env = "STIPPLE_DATA_KEY_FILE")]
+    data_key_file: Option<PathBuf>,
     #[arg(long, env = "STIPPLE_CONSENT_TEMPLATE")]
     consent_template: Option<PathBuf>,
     #[arg(long, env = "STIPPLE_SMTP_URL", hide_env_values = true, value_parser = smtp_url)]
@@ -319,6 +328,22 @@ fn log_format(v: &str) -> Result<bool, Invalid> {
         "json" => Ok(true),
         other => invalid(format!("`{other}` is not `text` or `json`")),
     }
+}
+
+fn data_key(v: &str) -> Result<Secret, Invalid> {
+    let lines: Vec<&str> = v
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.is_empty()
+        || !lines
+            .iter()
+            .all(|l| l.len() == 64 && l.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return invalid("must be 64 hexadecimal digits (32 bytes), the current key first");
+    }
+    Ok(Secret(lines.join("\n")))
 }
 
 fn secret_key(v: &str) -> Result<Secret, Invalid> {
@@ -521,6 +546,31 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
         var: "STIPPLE_MAX_BODY_BYTES",
         message: format!("`{}` is too large for this machine", raw.max_body_bytes),
     })?;
+    let data_key_file = match (raw.data_key_file.clone(), &raw.data_key) {
+        (Some(f), _) => f,
+        (None, given) => match crate::vault::default_key_path() {
+            Some(f) => f,
+            // With the key itself given, the file is never read.
+            None if given.is_some() => PathBuf::from("/nonexistent"),
+            None => {
+                return Err(ConfigError {
+                    var: "STIPPLE_DATA_KEY_FILE",
+                    message: "no configuration directory to keep the data key in (HOME is not \
+                              set): name a file outside the data directory"
+                        .into(),
+                })
+            }
+        },
+    };
+    // A copy of the data directory must not carry the key that opens it.
+    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if absolute(&data_key_file).starts_with(absolute(&raw.data_dir)) {
+        return Err(ConfigError {
+            var: "STIPPLE_DATA_KEY_FILE",
+            message: "must be outside STIPPLE_DATA_DIR: a copy of the data must not carry its key"
+                .into(),
+        });
+    }
     let loopback = raw.bind.ip().is_loopback();
     if !loopback && raw.insecure_cookies {
         return Err(ConfigError {
@@ -560,6 +610,8 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
         log_json: raw.log_json,
         max_body_bytes,
         secret_key: raw.secret_key,
+        data_key: raw.data_key,
+        data_key_file,
         consent_template: raw.consent_template,
         smtp_url: raw.smtp_url,
         mail_from: raw.mail_from,
@@ -614,6 +666,14 @@ fn smtp_is_protected(url: &str) -> bool {
 }
 
 impl Settings {
+    /// Where the data key is read from: the key itself, else its file.
+    pub fn data_key_source(&self) -> crate::vault::KeySource<'_> {
+        match &self.data_key {
+            Some(k) => crate::vault::KeySource::Value(k.expose()),
+            None => crate::vault::KeySource::File(&self.data_key_file),
+        }
+    }
+
     /// Reads only the declared variables, so an unrelated variable that is not
     /// UTF-8 does not matter.
     pub fn from_env() -> Result<Self, ConfigError> {

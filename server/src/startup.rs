@@ -53,7 +53,8 @@ impl Application {
         })?;
         let conn = db::connect(&settings).await?;
         db::migrate(&conn).await?;
-        let backfilled = review::queue::backfill_flags(&conn).await?;
+        let vault = Arc::new(crate::vault::open_for(&conn, settings.data_key_source()).await?);
+        let backfilled = review::queue::backfill_flags(&conn, &vault).await?;
         if backfilled > 0 {
             tracing::info!(
                 backfilled,
@@ -82,6 +83,7 @@ impl Application {
             .map_err(|_| anyhow::anyhow!("STIPPLE_MAIL_FROM is not a valid address"))?;
         let mail = MailSender::new(
             conn.clone(),
+            vault.clone(),
             transport,
             from,
             std::time::Duration::from_secs(settings.mail_retry_secs),
@@ -105,6 +107,7 @@ impl Application {
             db: conn,
             settings,
             secret,
+            vault,
             templates,
             mail,
             endpoints: ENDPOINTS,

@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     config::Settings, consent::Templates, endpoints::Endpoint, limits::Limiter, mail::MailSender,
-    secret::SecretKey,
+    secret::SecretKey, vault::Vault,
 };
 
 #[derive(Clone)]
@@ -14,6 +14,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Settings,
     pub secret: SecretKey,
+    /// The data key: health data is sealed with it at rest.
+    pub vault: Arc<Vault>,
     pub templates: Arc<Templates>,
     pub mail: MailSender,
     pub limiter: Arc<Limiter>,

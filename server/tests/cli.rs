@@ -12,6 +12,8 @@ fn stipple() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stipple"));
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // The data key's default home, apart from any data directory.
+        .env("HOME", std::env::temp_dir().join("stipple-test-home"))
         .env("STIPPLE_LOG_FORMAT", "json")
         .env(
             "STIPPLE_SITE_ROOT",
@@ -179,4 +181,63 @@ fn create_staff_reads_the_password_from_stdin_and_the_account_can_sign_in() {
         lower.contains("httponly") && lower.contains("samesite=strict") && lower.contains("secure")
     );
     assert!(reply.contains("csrf_token"));
+}
+
+/// A database sealed with one data key and started with another, or with
+/// its key file gone, stops at once with status 2 and the setting to fix;
+/// nothing is served.
+#[test]
+fn a_data_key_that_does_not_fit_stops_start_up_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let key = keys.path().join("data.key");
+    let mut first = stipple()
+        .env("STIPPLE_DATA_DIR", dir.path())
+        .env("STIPPLE_DATA_KEY_FILE", &key)
+        .env("STIPPLE_BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(first.stdout.take().unwrap()).lines();
+    let mut said_where = false;
+    loop {
+        let line = lines.next().expect("the server logs").unwrap();
+        said_where |= line.contains("created the data key") && line.contains("data.key");
+        if line.contains("\"serving\"") {
+            break;
+        }
+    }
+    assert!(said_where, "the log says where the new key is");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "the key file is private");
+
+    let other = keys.path().join("other.key");
+    std::fs::write(&other, format!("{}\n", "ab".repeat(32))).unwrap();
+    for (file, what) in [
+        (&other, "another key"),
+        (&keys.path().join("gone.key"), "no key"),
+    ] {
+        let out = stipple()
+            .env("STIPPLE_DATA_DIR", dir.path())
+            .env("STIPPLE_DATA_KEY_FILE", file)
+            .env("STIPPLE_BIND", "127.0.0.1:0")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("STIPPLE_DATA_KEY_FILE"), "{what}: {err}");
+        assert!(!err.contains("panicked"), "{what}: {err}");
+    }
+    // Inside the data directory it is refused before anything starts.
+    let out = stipple()
+        .env("STIPPLE_DATA_DIR", dir.path())
+        .env("STIPPLE_DATA_KEY_FILE", dir.path().join("data.key"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside STIPPLE_DATA_DIR"));
 }

@@ -17,12 +17,18 @@ use std::{
 
 use sea_orm::{ConnectionTrait, Database, EntityTrait, Statement};
 use stipple_app::domain::Submission;
-use stipple_server::{entities::submission, intake::service::canonical_sha256};
+use stipple_server::{
+    entities::submission,
+    intake::service::{answers, canonical_sha256},
+    vault::{KeySource, Vault},
+};
 
 fn start(dir: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_stipple"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // The data key's default home, apart from any data directory.
+        .env("HOME", std::env::temp_dir().join("stipple-test-home"))
         .env("STIPPLE_LOG_FORMAT", "json")
         .env("STIPPLE_LOG", "info")
         .env("STIPPLE_DATA_DIR", dir)
@@ -128,6 +134,8 @@ fn killed_at_random_moments_the_server_loses_no_acknowledged_submission() {
         let url = format!("sqlite://{}?mode=ro", dir.path().join("stipple.db").display());
         let db = Database::connect(&url).await.unwrap();
         let acked = acknowledged.lock().unwrap().clone();
+        let key = std::env::temp_dir().join("stipple-test-home/.config/stipple/data.key");
+        let (vault, _) = Vault::load(KeySource::File(&key), false).unwrap();
         for (id, hash) in &acked {
             let row = submission::Entity::find_by_id(*id)
                 .one(&db)
@@ -135,7 +143,7 @@ fn killed_at_random_moments_the_server_loses_no_acknowledged_submission() {
                 .unwrap()
                 .unwrap_or_else(|| panic!("acknowledged submission {id} is missing"));
             assert_eq!(&row.canonical_sha256, hash, "{id} changed");
-            let stored: Submission = serde_json::from_value(row.answers).unwrap();
+            let stored: Submission = answers(&vault, &row).unwrap();
             assert_eq!(&canonical_sha256(&stored), hash, "{id}'s answers do not match its hash");
         }
         for (sql, what) in [

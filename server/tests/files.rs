@@ -42,6 +42,8 @@ fn the_data_directory_and_its_files_are_private() {
     let mut server = Command::new(env!("CARGO_BIN_EXE_stipple"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // The data key's default home, apart from any data directory.
+        .env("HOME", std::env::temp_dir().join("stipple-test-home"))
         .env("STIPPLE_LOG_FORMAT", "json")
         .env("STIPPLE_LOG", "info")
         .env("STIPPLE_DATA_DIR", &data)

@@ -16,6 +16,8 @@ fn command(dir: &std::path::Path) -> Command {
     let mut c = Command::new(BIN);
     c.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // The data key's default home, apart from any data directory.
+        .env("HOME", std::env::temp_dir().join("stipple-test-home"))
         .env("STIPPLE_LOG", "info")
         .env("STIPPLE_LOG_FORMAT", "json")
         .env("STIPPLE_DATA_DIR", dir)

@@ -402,13 +402,18 @@ db_test!(
         let row = db
             .query_one_raw(sea_orm::Statement::from_string(
                 db.get_database_backend(),
-                "SELECT subject, body_text, to_name FROM mail_message".to_string(),
+                "SELECT id, subject, body_text, to_name FROM mail_message".to_string(),
             ))
             .await
             .unwrap()
             .unwrap();
         let subject: String = row.try_get("", "subject").unwrap();
+        let id: uuid::Uuid = row.try_get("", "id").unwrap();
         let body: String = row.try_get("", "body_text").unwrap();
+        let body = app
+            .vault()
+            .open_text(stipple_server::vault::at::mail_body(id), &body)
+            .unwrap();
         let to_name: String = row.try_get("", "to_name").unwrap();
         for text in [&subject, &body, &to_name] {
             assert!(!text.contains("evil.example"), "{text}");

@@ -1,6 +1,7 @@
 //! API tests against the real server: each runs on SQLite and, with
 //! `TEST_DATABASE_URL`, on PostgreSQL.
 
+mod at_rest;
 mod consent_pdf;
 mod faults;
 mod foundation;

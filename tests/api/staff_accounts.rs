@@ -15,23 +15,46 @@ use stipple_tests::{
 
 const NEW_PASSWORD: &str = "plum kettle orbit sandal";
 
-/// The last link e-mailed to `to`, and its token (after the `#`).
+/// The last link e-mailed to `to`, and its token (after the `#`), as
+/// delivered: read from the mail the server wrote to its outbox.
 async fn mailed_link(app: &TestApp, to: &str) -> (String, String) {
-    let mail = mail_message::Entity::find()
+    let queued = mail_message::Entity::find()
         .filter(mail_message::Column::ToAddress.eq(to))
         .filter(mail_message::Column::Kind.eq("staff_access"))
         .all(&app.db().await)
         .await
-        .unwrap();
-    let last = mail.last().expect("a staff link was mailed");
-    let link = last
-        .body_text
-        .split_whitespace()
-        .find(|w| w.contains("/staff/join#"))
-        .expect("the mail holds the link")
-        .to_string();
-    let token = link.split_once('#').unwrap().1.to_string();
-    (link, token)
+        .unwrap()
+        .len();
+    let outbox = app.data_dir.path().join("outbox");
+    for _ in 0..100 {
+        let mut links: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&outbox)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|f| {
+                let raw = std::fs::read(f.path()).ok()?;
+                let mail = mailparse::parse_mail(&raw).ok()?;
+                let for_them = mail
+                    .headers
+                    .iter()
+                    .any(|h| h.get_key_ref() == "To" && h.get_value().contains(to));
+                let body = mail.subparts.first().unwrap_or(&mail).get_body().ok()?;
+                let link = body
+                    .split_whitespace()
+                    .find(|w| w.contains("/staff/join#"))?;
+                let when = f.metadata().ok()?.modified().ok()?;
+                for_them.then(|| (when, link.to_string()))
+            })
+            .collect();
+        if links.len() >= queued {
+            links.sort();
+            let link = links.pop().expect("a staff link was mailed").1;
+            let token = link.split_once('#').unwrap().1.to_string();
+            return (link, token);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{queued} staff links for {to} were not all delivered");
 }
 
 async fn audit_count(app: &TestApp, action: &str) -> i64 {

@@ -92,6 +92,10 @@ async fn edited_text_under_an_old_version_stops_start_up() {
             "STIPPLE_DATA_DIR",
             app.data_dir.path().display().to_string(),
         ),
+        (
+            "STIPPLE_DATA_KEY_FILE",
+            app.key_dir.path().join("data.key").display().to_string(),
+        ),
         ("DATABASE_URL", app.database_url.clone()),
     ]
     .into_iter()

@@ -37,14 +37,24 @@ async fn main() {
     let tasks: usize = env_or("INGEST_TASKS", 64);
     let postgres = std::env::var("INGEST_BACKEND").as_deref() == Ok("postgres");
     let dir = tempfile::tempdir().unwrap();
+    let key_dir = tempfile::tempdir().unwrap();
     let mut vars: HashMap<String, String> = HashMap::new();
     vars.insert("STIPPLE_DATA_DIR".into(), dir.path().display().to_string());
+    vars.insert(
+        "STIPPLE_DATA_KEY_FILE".into(),
+        key_dir.path().join("data.key").display().to_string(),
+    );
     if postgres {
         vars.insert("DATABASE_URL".into(), fresh_postgres_database().await);
     }
     let settings = Arc::new(Settings::from_vars(&vars).unwrap());
     let conn = db::connect(&settings).await.unwrap();
     db::migrate(&conn).await.unwrap();
+    let vault = Arc::new(
+        stipple_server::vault::open_for(&conn, settings.data_key_source())
+            .await
+            .unwrap(),
+    );
     let templates = Templates::load(&conn, None, 7).await.unwrap();
     let template = templates.current();
     let limiter = Arc::new(stipple_server::limits::Limiter::new(
@@ -62,6 +72,7 @@ async fn main() {
     let mut handles = Vec::new();
     for _ in 0..tasks {
         let limiter = limiter.clone();
+        let vault = vault.clone();
         let (conn, settings, template, base) = (
             conn.clone(),
             settings.clone(),
@@ -79,8 +90,19 @@ async fn main() {
                     address: None,
                     user_agent: None,
                 };
-                match service::store(&conn, &settings, &limiter, &s, &template, evidence, None)
-                    .await
+                match service::store(
+                    service::Storage {
+                        db: &conn,
+                        vault: &vault,
+                    },
+                    &settings,
+                    &limiter,
+                    &s,
+                    &template,
+                    evidence,
+                    None,
+                )
+                .await
                 {
                     Ok(Stored::Created { .. }) => stored.fetch_add(1, Ordering::Relaxed),
                     _ => failed.fetch_add(1, Ordering::Relaxed),

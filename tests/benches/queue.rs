@@ -14,6 +14,7 @@ use stipple_server::entities::{
     consent_template,
     submission::{self, search_text},
 };
+use stipple_server::vault::at;
 use stipple_tests::{fixture, spawn_app, Backend};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -40,6 +41,8 @@ async fn main() {
         .expect("the default template is registered at start");
     let base: Submission = serde_json::from_value(fixture()).unwrap();
     let png = vec![0u8; 3000];
+    // Rows are written as the server writes them: sealed.
+    let vault = app.vault();
     let started = Instant::now();
     let now = Utc::now();
     for chunk in 0..rows.div_ceil(500) {
@@ -52,7 +55,8 @@ async fn main() {
                 s.client.email = Some(format!("client{i}@mail.example"));
                 s.client.phone = Some(format!("+44 7700 {:06}", i));
                 let received = now - Span::seconds((rows - i) as i64 * 30);
-                let answers = serde_json::to_value(&s).unwrap();
+                let answers =
+                    vault.seal_text(at::answers(s.id), &serde_json::to_string(&s).unwrap());
                 submission::ActiveModel {
                     id: Set(s.id),
                     status: Set(["new", "in_review", "cleared"][i % 3].into()),
@@ -64,8 +68,8 @@ async fn main() {
                     answers: Set(answers),
                     template_version: Set(template.version.clone()),
                     template_content: Set(template.content.clone()),
-                    signature_png: Set(png.clone()),
-                    signature_strokes: Set(serde_json::json!([])),
+                    signature_png: Set(vault.seal(at::signature(s.id), &png)),
+                    signature_strokes: Set(vault.seal_text(at::strokes(s.id), "[]")),
                     received_at: Set(received),
                     client_ip: Set(None),
                     user_agent: Set(None),

@@ -448,17 +448,18 @@ async fn client_fills_the_whole_wizard_on_a_phone_and_signs() {
     b.close().await;
 }
 
+/// The one stored submission's answers, opened with the app's data key.
 async fn stored_answers(app: &stipple_tests::TestApp) -> Value {
-    use sea_orm::{ConnectionTrait, Statement};
+    use sea_orm::EntityTrait;
     let db = app.db().await;
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT answers FROM submission",
-        ))
+    let row = stipple_server::entities::submission::Entity::find()
+        .one(&db)
         .await
         .unwrap()
         .unwrap();
-    let text: String = row.try_get("", "answers").unwrap();
+    let text = app
+        .vault()
+        .open_text(stipple_server::vault::at::answers(row.id), &row.answers)
+        .unwrap();
     serde_json::from_str(&text).unwrap()
 }

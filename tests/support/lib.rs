@@ -27,6 +27,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub database_url: String,
     pub data_dir: TempDir,
+    /// Holds the data key, apart from the data directory as in production.
+    pub key_dir: TempDir,
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -90,6 +92,7 @@ pub async fn try_spawn_app(backend: Backend, extra: HashMap<String, String>) -> 
 
 pub async fn spawn_app_with(backend: Backend, extra: HashMap<String, String>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
+    let key_dir = tempfile::tempdir().expect("temp dir");
     let database_url = match backend {
         Backend::Sqlite => format!(
             "sqlite://{}?mode=rwc",
@@ -100,6 +103,10 @@ pub async fn spawn_app_with(backend: Backend, extra: HashMap<String, String>) ->
     let mut vars: HashMap<String, String> = [
         ("STIPPLE_BIND", "127.0.0.1:0".to_string()),
         ("STIPPLE_DATA_DIR", data_dir.path().display().to_string()),
+        (
+            "STIPPLE_DATA_KEY_FILE",
+            key_dir.path().join("data.key").display().to_string(),
+        ),
         ("DATABASE_URL", database_url.clone()),
         (
             "STIPPLE_SITE_ROOT",
@@ -139,6 +146,7 @@ pub async fn spawn_app_with(backend: Backend, extra: HashMap<String, String>) ->
         backend,
         database_url,
         data_dir,
+        key_dir,
     }
 }
 
@@ -188,6 +196,10 @@ impl TestApp {
             ),
             ("DATABASE_URL", self.database_url.clone()),
             (
+                "STIPPLE_DATA_KEY_FILE",
+                self.key_dir.path().join("data.key").display().to_string(),
+            ),
+            (
                 "STIPPLE_SITE_ROOT",
                 workspace_root().join("target/site").display().to_string(),
             ),
@@ -202,6 +214,14 @@ impl TestApp {
         let port = server.port();
         tokio::spawn(server.run_until_stopped());
         port
+    }
+
+    /// The data key this app seals with, to open what it stored.
+    pub fn vault(&self) -> stipple_server::vault::Vault {
+        let file = self.key_dir.path().join("data.key");
+        stipple_server::vault::Vault::load(stipple_server::vault::KeySource::File(&file), false)
+            .expect("the app made its key")
+            .0
     }
 
     pub fn url(&self, path: &str) -> String {

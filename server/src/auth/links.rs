@@ -165,7 +165,7 @@ pub async fn invite(
     let link = format!("{}/staff/join#{token}", public_base(&req, &state));
     let clinic = state.templates.current().clinic_name.clone();
     link_mail(&user, StaffLinkPurpose::Join, &link, &clinic)
-        .enqueue(&txn)
+        .enqueue(&txn, &state.vault)
         .await?;
     Event::new(
         AuditAction::StaffInvited,
@@ -219,7 +219,7 @@ pub async fn reset(
     let link = format!("{}/staff/join#{token}", public_base(&req, &state));
     let clinic = state.templates.current().clinic_name.clone();
     link_mail(&user, purpose, &link, &clinic)
-        .enqueue(&txn)
+        .enqueue(&txn, &state.vault)
         .await?;
     Event::new(
         AuditAction::PasswordResetIssued,

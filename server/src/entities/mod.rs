@@ -4,6 +4,7 @@ pub mod audit_log;
 pub mod consent_in_force;
 pub mod consent_pdf;
 pub mod consent_template;
+pub mod data_key;
 pub mod invite;
 pub mod login_failure;
 pub mod mail_message;

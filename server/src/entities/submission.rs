@@ -13,16 +13,19 @@ pub struct Model {
     pub client_phone: Option<String>,
     pub date_of_birth: Date,
     pub appointment_date: Option<Date>,
-    /// The canonical submission JSON, signature included.
-    #[sea_orm(column_type = "JsonBinary")]
-    pub answers: Json,
+    /// The canonical submission JSON, signature included, sealed
+    /// (`vault::Field` `submission.answers`).
+    #[sea_orm(column_type = "Text")]
+    pub answers: String,
     pub template_version: String,
     /// The exact template the client read and signed.
     #[sea_orm(column_type = "JsonBinary")]
     pub template_content: Json,
+    /// Sealed.
     pub signature_png: Vec<u8>,
-    #[sea_orm(column_type = "JsonBinary")]
-    pub signature_strokes: Json,
+    /// Sealed JSON.
+    #[sea_orm(column_type = "Text")]
+    pub signature_strokes: String,
     pub received_at: DateTimeUtc,
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,

@@ -56,9 +56,15 @@ pub enum ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
-        // Every database failure is reported as "try again later": a 500
-        // would tell the client nothing more and could leak details.
-        ApiError::Unavailable(e.into())
+        match e {
+            // What the database holds is not what this server wrote (a
+            // sealed value that does not open, an unknown status): trying
+            // again will not help.
+            sea_orm::DbErr::Custom(_) | sea_orm::DbErr::Type(_) => ApiError::Unexpected(e.into()),
+            // Every other database failure is "try again later": a 500
+            // would tell the client nothing more and could leak details.
+            _ => ApiError::Unavailable(e.into()),
+        }
     }
 }
 

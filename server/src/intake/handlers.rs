@@ -173,7 +173,10 @@ pub async fn create_submission(
             .map(|s| s.chars().take(512).collect()),
     };
     let stored = service::store(
-        &state.db,
+        service::Storage {
+            db: &state.db,
+            vault: &state.vault,
+        },
         &state.settings,
         &state.limiter,
         &submission,
@@ -323,8 +326,7 @@ pub async fn get_submission(
     let row = service::find(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let submission: Submission =
-        serde_json::from_value(row.answers.clone()).map_err(|e| ApiError::Unexpected(e.into()))?;
+    let submission: Submission = service::answers(&state.vault, &row)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(StoredSubmission {
@@ -355,7 +357,7 @@ pub async fn get_consent_pdf(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = client_access(&req, &path, &state, true).await?;
-    let doc = service::consent_pdf(&state.db, id)
+    let doc = service::consent_pdf(&state.db, &state.vault, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(pdf_response(&req, id, doc.pdf, &doc.sha256))
@@ -392,7 +394,7 @@ pub async fn verify_pdf(
         &["application/pdf", "application/octet-stream"],
     )
     .await?;
-    let answer = match service::find_by_pdf(&state.db, &body).await? {
+    let answer = match service::find_by_pdf(&state.db, &state.vault, &body).await? {
         Some(row) => VerifyResult {
             matched: true,
             submission_id: Some(row.id),

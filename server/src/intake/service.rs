@@ -22,6 +22,7 @@ use crate::{
     invites::store as invites,
     limits::Limiter,
     mail,
+    vault::{at, Vault},
 };
 
 /// How the request arrived: kept as evidence of signing.
@@ -62,8 +63,26 @@ pub enum StoreError {
 /// Stores a checked submission unless its id is already known: the
 /// submission, its consent PDF and the client's e-mail copy are written in
 /// one transaction, so none exists without the others.
+/// The submission as the client sent it, opened.
+pub fn answers(vault: &Vault, row: &entity::Model) -> Result<Submission, sea_orm::DbErr> {
+    let json = vault.open_text(at::answers(row.id), &row.answers)?;
+    serde_json::from_str(&json).map_err(|e| sea_orm::DbErr::Custom(format!("stored answers: {e}")))
+}
+
+/// The signature image, opened.
+pub fn signature_png(vault: &Vault, row: &entity::Model) -> Result<Vec<u8>, sea_orm::DbErr> {
+    Ok(vault.open(at::signature(row.id), &row.signature_png)?)
+}
+
+/// Where records are kept: the database, and the key they are sealed with.
+#[derive(Clone, Copy)]
+pub struct Storage<'a> {
+    pub db: &'a DatabaseConnection,
+    pub vault: &'a Vault,
+}
+
 pub async fn store(
-    db: &DatabaseConnection,
+    Storage { db, vault }: Storage<'_>,
     settings: &Settings,
     limiter: &Limiter,
     submission: &Submission,
@@ -119,13 +138,17 @@ pub async fn store(
                     .date_naive()
             })
             .or(submission.appointment.preferred_date)),
-        answers: Set(serde_json::to_value(submission).expect("submissions serialise")),
+        answers: Set(vault.seal_text(
+            at::answers(submission.id),
+            &serde_json::to_string(submission).expect("submissions serialise"),
+        )),
         template_version: Set(template.version.clone()),
         template_content: Set(serde_json::to_value(template).expect("templates serialise")),
-        signature_png: Set(png),
-        signature_strokes: Set(
-            serde_json::to_value(&submission.signature.strokes).expect("strokes serialise")
-        ),
+        signature_png: Set(vault.seal(at::signature(submission.id), &png)),
+        signature_strokes: Set(vault.seal_text(
+            at::strokes(submission.id),
+            &serde_json::to_string(&submission.signature.strokes).expect("strokes serialise"),
+        )),
         received_at: Set(evidence.received_at),
         client_ip: Set(evidence.client_ip.clone()),
         user_agent: Set(evidence.user_agent),
@@ -163,14 +186,14 @@ pub async fn store(
             .await?;
         pdf_entity::Entity::insert(pdf_entity::ActiveModel {
             submission_id: Set(submission.id),
-            pdf: Set(pdf),
+            pdf: Set(vault.seal(at::pdf(submission.id), &pdf)),
             sha256: Set(pdf_sha),
             created_at: Set(received_at),
         })
         .exec_without_returning(&txn)
         .await?;
         if let Some(m) = mail {
-            m.enqueue(&txn).await?;
+            m.enqueue(&txn, vault).await?;
         }
         if let Some(i) = invite {
             if !invites::use_up(&txn, i.id, submission.id).await? {
@@ -248,17 +271,23 @@ pub async fn email_copy(
         }))
 }
 
-/// The stored consent PDF of a submission.
+/// The stored consent PDF of a submission, opened.
 pub async fn consent_pdf(
-    db: &DatabaseConnection,
+    db: &impl sea_orm::ConnectionTrait,
+    vault: &Vault,
     id: Uuid,
 ) -> Result<Option<pdf_entity::Model>, sea_orm::DbErr> {
-    pdf_entity::Entity::find_by_id(id).one(db).await
+    let Some(mut doc) = pdf_entity::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    doc.pdf = vault.open(at::pdf(id), &doc.pdf)?;
+    Ok(Some(doc))
 }
 
 /// The submission whose stored PDF has exactly these bytes, if any.
 pub async fn find_by_pdf(
     db: &DatabaseConnection,
+    vault: &Vault,
     pdf: &[u8],
 ) -> Result<Option<entity::Model>, sea_orm::DbErr> {
     use sea_orm::{ColumnTrait, QueryFilter};
@@ -271,7 +300,7 @@ pub async fn find_by_pdf(
         return Ok(None);
     };
     // Equal hashes are taken as equal files only after comparing the bytes.
-    if doc.pdf != pdf {
+    if vault.open(at::pdf(doc.submission_id), &doc.pdf)? != pdf {
         return Ok(None);
     }
     entity::Entity::find_by_id(doc.submission_id).one(db).await

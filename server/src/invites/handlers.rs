@@ -167,7 +167,7 @@ pub async fn create(
             attach_consent_pdf: false,
             status: MailStatus::Queued,
         }
-        .enqueue(&txn)
+        .enqueue(&txn, &state.vault)
         .await?;
         invites::mark_emailed(&txn, row.id).await?;
         row.emailed_at = Some(Utc::now());

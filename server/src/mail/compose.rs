@@ -8,7 +8,10 @@ use stipple_app::domain::{
 };
 use uuid::Uuid;
 
-use crate::entities::mail_message as entity;
+use crate::{
+    entities::mail_message as entity,
+    vault::{at, Vault},
+};
 
 pub struct NewMail {
     pub submission_id: Option<Uuid>,
@@ -23,8 +26,9 @@ pub struct NewMail {
 }
 
 impl NewMail {
-    /// Adds the message to the queue (inside the caller's transaction).
-    pub async fn enqueue(self, db: &impl ConnectionTrait) -> Result<Uuid, DbErr> {
+    /// Adds the message to the queue (inside the caller's transaction); the
+    /// body is sealed while it waits.
+    pub async fn enqueue(self, db: &impl ConnectionTrait, vault: &Vault) -> Result<Uuid, DbErr> {
         let id = Uuid::new_v4();
         let now = Utc::now();
         let row = entity::ActiveModel {
@@ -34,7 +38,7 @@ impl NewMail {
             to_address: Set(self.to_address),
             to_name: Set(self.to_name),
             subject: Set(self.subject),
-            body_text: Set(self.body_text),
+            body_text: Set(vault.seal_text(at::mail_body(id), &self.body_text)),
             attach_consent_pdf: Set(self.attach_consent_pdf),
             status: Set(self.status.as_str().to_string()),
             attempts: Set(0),

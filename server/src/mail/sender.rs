@@ -15,7 +15,10 @@ use sea_orm::{
 };
 use tokio::sync::Notify;
 
-use crate::entities::{consent_pdf, mail_message as entity};
+use crate::{
+    entities::{consent_pdf, mail_message as entity},
+    vault::{at, Vault},
+};
 use stipple_app::domain::states::{MailKind, MailStatus};
 
 /// Attempts before a message is marked failed (about a day with backoff).
@@ -56,6 +59,7 @@ impl Transport {
 #[derive(Clone)]
 pub struct MailSender {
     db: DatabaseConnection,
+    vault: Arc<Vault>,
     transport: Arc<Transport>,
     from: Mailbox,
     retry_base: Duration,
@@ -65,12 +69,14 @@ pub struct MailSender {
 impl MailSender {
     pub fn new(
         db: DatabaseConnection,
+        vault: Arc<Vault>,
         transport: Transport,
         from: Mailbox,
         retry_base: Duration,
     ) -> Self {
         Self {
             db,
+            vault,
             transport: Arc::new(transport),
             from,
             retry_base,
@@ -164,9 +170,13 @@ impl MailSender {
             .map_err(|_| NotBuilt::Permanent("the recipient address is not valid".into()))?;
         // Mailbox encodes the display name; CR/LF can never reach a header.
         let to = Mailbox::new(Some(msg.to_name.replace(['\r', '\n'], " ")), to_address);
+        let body = self
+            .vault
+            .open_text(at::mail_body(msg.id), &msg.body_text)
+            .map_err(|e| NotBuilt::Permanent(e.to_string()))?;
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(msg.body_text.clone());
+            .body(body);
         let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -181,6 +191,13 @@ impl MailSender {
                 .await
                 .map_err(|e| NotBuilt::Later(format!("cannot read the consent PDF: {e}")))?
                 .ok_or_else(|| NotBuilt::Permanent("the consent PDF no longer exists".into()))?;
+            let pdf = consent_pdf::Model {
+                pdf: self
+                    .vault
+                    .open(at::pdf(submission_id), &pdf.pdf)
+                    .map_err(|e| NotBuilt::Permanent(e.to_string()))?,
+                ..pdf
+            };
             let attachment = Attachment::new(format!("consent-{submission_id}.pdf")).body(
                 pdf.pdf,
                 ContentType::parse("application/pdf").expect("a valid MIME type"),
@@ -210,8 +227,10 @@ impl MailSender {
                 row.last_error = Set(None);
                 // An invite's text holds its personal link; once delivered,
                 // the database need not (only the link's hash is kept).
-                if kind == MailKind::Invite.as_str() {
-                    row.body_text = Set("(sent; the personal link is not kept)".into());
+                if kind == MailKind::Invite.as_str() || kind == MailKind::StaffAccess.as_str() {
+                    row.body_text = Set(self
+                        .vault
+                        .seal_text(at::mail_body(id), "(sent; the personal link is not kept)"));
                 }
                 tracing::info!(mail_id = %id, attempts, "mail sent");
             }

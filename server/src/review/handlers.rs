@@ -192,28 +192,20 @@ pub async fn detail(
     let names = staff_user::names(db).await?;
     let name_of = |id: Option<Uuid>| id.and_then(|i| names.get(&i).cloned());
     let flags = queue::stored_flags(&row);
-    let sections = serde_json::from_value::<Submission>(row.answers.clone())
-        .map(|s| {
-            answer_sections(&s)
+    let submission = service::answers(&state.vault, &row)?;
+    let sections = answer_sections(&submission)
+        .into_iter()
+        .map(|sec| AnswerSection {
+            title: sec.title.to_string(),
+            rows: sec
+                .rows
                 .into_iter()
-                .map(|sec| AnswerSection {
-                    title: sec.title.to_string(),
-                    rows: sec
-                        .rows
-                        .into_iter()
-                        .map(|(question, answer)| AnswerRow { question, answer })
-                        .collect(),
-                })
-                .collect()
+                .map(|(question, answer)| AnswerRow { question, answer })
+                .collect(),
         })
-        .unwrap_or_default();
-    let typed_name = row
-        .answers
-        .pointer("/signature/typed_name")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let notes = queue::notes(db, id)
+        .collect();
+    let typed_name = submission.signature.typed_name.clone();
+    let notes = queue::notes(db, &state.vault, id)
         .await?
         .into_iter()
         .map(|n| Note {
@@ -276,7 +268,8 @@ pub async fn detail(
     .submission(id)
     .record(db)
     .await?;
-    let png = base64::engine::general_purpose::STANDARD.encode(&row.signature_png);
+    let png = base64::engine::general_purpose::STANDARD
+        .encode(service::signature_png(&state.vault, &row)?);
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(SubmissionDetail {
@@ -369,6 +362,7 @@ pub async fn set_status(
     let note = note_text(body.note.as_deref(), "note")?;
     match queue::change_status(
         &state.db,
+        &state.vault,
         id,
         to,
         note.as_deref(),
@@ -425,7 +419,7 @@ pub async fn add_note(
     service::find(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let note = queue::add_note(&state.db, id, staff.0.id, &text).await?;
+    let note = queue::add_note(&state.db, &state.vault, id, staff.0.id, &text).await?;
     Event::new(
         AuditAction::NoteAdded,
         Some(staff.0.id),
@@ -457,7 +451,7 @@ pub async fn consent_pdf(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let doc = service::consent_pdf(&state.db, id)
+    let doc = service::consent_pdf(&state.db, &state.vault, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     // The same reading of `download` as the response's disposition.
@@ -493,8 +487,7 @@ pub async fn email_pdf(
     let row = service::find(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let submission: Submission =
-        serde_json::from_value(row.answers.clone()).map_err(|e| ApiError::Unexpected(e.into()))?;
+    let submission: Submission = service::answers(&state.vault, &row)?;
     let template: ConsentTemplate = serde_json::from_value(row.template_content.clone())
         .map_err(|e| ApiError::Unexpected(e.into()))?;
     let Some(message) = mail::consent_copy(&submission, &template) else {
@@ -503,7 +496,7 @@ pub async fn email_pdf(
         return Err(ApiError::Invalid(e));
     };
     let to = message.to_address.clone();
-    let mail_id = message.enqueue(&state.db).await?;
+    let mail_id = message.enqueue(&state.db, &state.vault).await?;
     // No address in the log: it must hold no personal data once a
     // submission is erased.
     Event::new(

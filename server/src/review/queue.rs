@@ -23,6 +23,7 @@ use crate::{
         submission::{self as entity, search_text},
         submission_note as note,
     },
+    vault::{at, Vault},
 };
 
 /// What the queue can be narrowed to.
@@ -195,29 +196,49 @@ pub async fn all(
     list_query(filter, tz).into_model::<ListRow>().all(db).await
 }
 
-pub async fn notes(db: &DatabaseConnection, id: Uuid) -> Result<Vec<note::Model>, DbErr> {
+/// A submission's notes, oldest first, opened.
+pub async fn notes(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    id: Uuid,
+) -> Result<Vec<note::Model>, DbErr> {
     note::Entity::find()
         .filter(note::Column::SubmissionId.eq(id))
         .order_by_asc(note::Column::CreatedAt)
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(|n| {
+            Ok(note::Model {
+                text: vault.open_text(at::note(n.id), &n.text)?,
+                ..n
+            })
+        })
+        .collect()
 }
 
+/// Stores a note sealed; returns it as written.
 pub async fn add_note(
     db: &impl ConnectionTrait,
+    vault: &Vault,
     submission_id: Uuid,
     author_id: Uuid,
     text: &str,
 ) -> Result<note::Model, DbErr> {
-    note::Entity::insert(note::ActiveModel {
-        id: Set(Uuid::new_v4()),
+    let id = Uuid::new_v4();
+    let row = note::Entity::insert(note::ActiveModel {
+        id: Set(id),
         submission_id: Set(submission_id),
         author_id: Set(author_id),
-        text: Set(text.to_string()),
+        text: Set(vault.seal_text(at::note(id), text)),
         created_at: Set(Utc::now()),
     })
     .exec_with_returning(db)
-    .await
+    .await?;
+    Ok(note::Model {
+        text: text.to_string(),
+        ..row
+    })
 }
 
 pub enum StatusChange {
@@ -233,6 +254,7 @@ pub enum StatusChange {
 /// and the audit entry, all in one transaction.
 pub async fn change_status(
     db: &DatabaseConnection,
+    vault: &Vault,
     id: Uuid,
     to: ReviewStatus,
     note_text: Option<&str>,
@@ -271,7 +293,7 @@ pub async fn change_status(
         return Ok(StatusChange::NotAllowed(from));
     }
     if let Some(text) = note_text {
-        add_note(&txn, id, staff_id, text).await?;
+        add_note(&txn, vault, id, staff_id, text).await?;
     }
     Event::new(AuditAction::StatusChanged, Some(staff_id), Some(ip))
         .submission(id)
@@ -286,15 +308,12 @@ pub async fn change_status(
     Ok(StatusChange::Done(Box::new(row)))
 }
 
-/// The flags stored with a submission; computed again if missing.
+/// The flags stored with a submission (every row has them once the server
+/// has started: [`backfill_flags`]).
 pub fn stored_flags(row: &entity::Model) -> Vec<Flag> {
-    if let Some(v) = &row.flags {
-        if let Ok(f) = serde_json::from_value(v.clone()) {
-            return f;
-        }
-    }
-    serde_json::from_value::<stipple_app::domain::Submission>(row.answers.clone())
-        .map(|s| flags(&s, row.received_at.date_naive()))
+    row.flags
+        .as_ref()
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
         .unwrap_or_default()
 }
 
@@ -367,14 +386,16 @@ pub async fn erase(
 }
 
 /// Fills in flags for submissions stored before flags were kept.
-pub async fn backfill_flags(db: &DatabaseConnection) -> Result<usize, DbErr> {
+pub async fn backfill_flags(db: &DatabaseConnection, vault: &Vault) -> Result<usize, DbErr> {
     let missing = entity::Entity::find()
         .filter(entity::Column::Flags.is_null())
         .all(db)
         .await?;
     let n = missing.len();
     for row in missing {
-        let computed = stored_flags(&row);
+        let computed = crate::intake::service::answers(vault, &row)
+            .map(|s| flags(&s, row.received_at.date_naive()))
+            .unwrap_or_default();
         let phone = row.client_phone.clone();
         entity::Entity::update_many()
             .col_expr(

@@ -1,0 +1,562 @@
+//! The data key, and health data sealed with it at rest.
+//!
+//! Health answers, the signature (image and strokes), consent PDFs, staff
+//! notes and queued mail bodies are stored sealed (XChaCha20-Poly1305). Each
+//! sealed value carries the id of its key and is bound to its table, column
+//! and row (associated data): moved to another row or column it no longer
+//! opens. Names, e-mail addresses, phone numbers, dates, statuses, flag codes
+//! and hashes stay in clear, so the queue can be searched and sorted.
+//!
+//! The key lives outside the data directory (`STIPPLE_DATA_KEY_FILE`, or
+//! `STIPPLE_DATA_KEY`); without either it is created once in the user's
+//! configuration directory. A copy of the database alone opens nothing.
+
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use base64::Engine;
+use chacha20poly1305::{
+    aead::{Aead, AeadCore, KeyInit, OsRng, Payload},
+    XChaCha20Poly1305, XNonce,
+};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// Sealed values begin with this, then the key id (4 bytes) and the nonce.
+const MAGIC: &[u8; 3] = b"SV1";
+const HEADER: usize = 3 + 4 + 24;
+/// Sealed text columns hold `sv1:` and the sealed bytes in base64.
+const TEXT_PREFIX: &str = "sv1:";
+
+/// Where a sealed value lives; part of what it is sealed with.
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub row: Uuid,
+}
+
+impl Field {
+    pub fn new(table: &'static str, column: &'static str, row: Uuid) -> Self {
+        Self { table, column, row }
+    }
+
+    fn aad(&self, header: &[u8]) -> Vec<u8> {
+        let mut aad = header.to_vec();
+        aad.extend_from_slice(format!("{}.{}:{}", self.table, self.column, self.row).as_bytes());
+        aad
+    }
+}
+
+/// Every sealed column, named once: where a value lives is part of what
+/// it is sealed with.
+pub mod at {
+    use super::Field;
+    use uuid::Uuid;
+
+    pub fn answers(submission: Uuid) -> Field {
+        Field::new("submission", "answers", submission)
+    }
+    pub fn signature(submission: Uuid) -> Field {
+        Field::new("submission", "signature_png", submission)
+    }
+    pub fn strokes(submission: Uuid) -> Field {
+        Field::new("submission", "signature_strokes", submission)
+    }
+    pub fn pdf(submission: Uuid) -> Field {
+        Field::new("consent_pdf", "pdf", submission)
+    }
+    pub fn note(note: Uuid) -> Field {
+        Field::new("submission_note", "text", note)
+    }
+    pub fn mail_body(mail: Uuid) -> Field {
+        Field::new("mail_message", "body_text", mail)
+    }
+}
+
+/// A sealed value that does not open: another key, another place, or altered.
+#[derive(Debug, thiserror::Error)]
+#[error("a sealed {table}.{column} value of row {row} does not open with the data key")]
+pub struct Unreadable {
+    table: &'static str,
+    column: &'static str,
+    row: Uuid,
+}
+
+impl From<Unreadable> for sea_orm::DbErr {
+    fn from(e: Unreadable) -> Self {
+        sea_orm::DbErr::Custom(e.to_string())
+    }
+}
+
+/// Why the server cannot start with the key it was given: said with the
+/// setting to change, and the process exits with status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{0}")]
+    Unusable(String),
+    #[error(
+        "the data key {path} does not open this database's health data: set STIPPLE_DATA_KEY_FILE \
+         (or STIPPLE_DATA_KEY) to the key the database was written with"
+    )]
+    Wrong { path: String },
+    #[error(
+        "this database holds sealed health data but there is no data key at {path}: set \
+         STIPPLE_DATA_KEY_FILE (or STIPPLE_DATA_KEY) to the key it was written with"
+    )]
+    Missing { path: String },
+}
+
+struct Key {
+    id: [u8; 4],
+    cipher: XChaCha20Poly1305,
+}
+
+impl Key {
+    fn new(bytes: &[u8; 32]) -> Self {
+        let digest = Sha256::digest(bytes);
+        Self {
+            id: [digest[0], digest[1], digest[2], digest[3]],
+            cipher: XChaCha20Poly1305::new(bytes.into()),
+        }
+    }
+}
+
+/// The data keys: the first seals, every one opens (older keys stay after a
+/// rotation so older backups remain readable).
+pub struct Vault {
+    keys: Vec<Key>,
+    /// Where the key came from, for messages.
+    pub source: String,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Vault({}, key {})", self.source, self.key_id())
+    }
+}
+
+/// Keys as text: one 64-digit hex key per line, the current one first.
+fn parse_keys(text: &str, source: &str) -> Result<Vec<Key>, KeyError> {
+    let keys = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let bytes: [u8; 32] = hex::decode(l)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| {
+                    KeyError::Unusable(format!(
+                        "{source} must hold 64 hexadecimal digits (32 bytes) per line"
+                    ))
+                })?;
+            Ok(Key::new(&bytes))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if keys.is_empty() {
+        return Err(KeyError::Unusable(format!("{source} holds no key")));
+    }
+    Ok(keys)
+}
+
+/// The default place of the key: the user's configuration directory, never
+/// the data directory, so a copy of the data alone opens nothing. `None`
+/// when the process has no home to keep it in.
+pub fn default_key_path() -> Option<PathBuf> {
+    Some(dirs::config_dir()?.join("stipple").join("data.key"))
+}
+
+/// Where the key is to be read from.
+pub enum KeySource<'a> {
+    Value(&'a str),
+    File(&'a Path),
+}
+
+impl Vault {
+    /// Reads the key; with `create` and a file that does not exist yet, a
+    /// new key is made there (and the path returned, to be said in the log).
+    pub fn load(source: KeySource<'_>, create: bool) -> Result<(Self, Option<PathBuf>), KeyError> {
+        match source {
+            KeySource::Value(v) => Ok((
+                Self {
+                    keys: parse_keys(v, "STIPPLE_DATA_KEY")?,
+                    source: "STIPPLE_DATA_KEY".into(),
+                },
+                None,
+            )),
+            KeySource::File(path) => {
+                let shown = path.display().to_string();
+                match fs::read_to_string(path) {
+                    Ok(text) => Ok((
+                        Self {
+                            keys: parse_keys(&text, &shown)?,
+                            source: shown,
+                        },
+                        None,
+                    )),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
+                        Self::create(path).map(|v| (v, Some(path.to_path_buf())))
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        Err(KeyError::Missing { path: shown })
+                    }
+                    Err(e) => Err(KeyError::Unusable(format!("cannot read {shown}: {e}"))),
+                }
+            }
+        }
+    }
+
+    fn create(path: &Path) -> Result<Self, KeyError> {
+        let shown = path.display().to_string();
+        let fail = |e: std::io::Error| KeyError::Unusable(format!("cannot create {shown}: {e}"));
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        match opts.open(path) {
+            Ok(mut file) => {
+                file.write_all(format!("{}\n", hex::encode(key)).as_bytes())
+                    .map_err(fail)?;
+                Ok(Self {
+                    keys: vec![Key::new(&key)],
+                    source: shown,
+                })
+            }
+            // Another process made it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let text = fs::read_to_string(path).map_err(fail)?;
+                Ok(Self {
+                    keys: parse_keys(&text, &shown)?,
+                    source: shown,
+                })
+            }
+            Err(e) => Err(fail(e)),
+        }
+    }
+
+    /// The current key's id, as stored with the database's check value.
+    pub fn key_id(&self) -> String {
+        hex::encode(self.keys[0].id)
+    }
+
+    pub fn seal(&self, at: Field, plain: &[u8]) -> Vec<u8> {
+        let key = &self.keys[0];
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let mut out = Vec::with_capacity(HEADER + plain.len() + 16);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&key.id);
+        out.extend_from_slice(&nonce);
+        let aad = at.aad(&out);
+        let sealed = key
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain,
+                    aad: &aad,
+                },
+            )
+            .expect("sealing in memory does not fail");
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    pub fn open(&self, at: Field, sealed: &[u8]) -> Result<Vec<u8>, Unreadable> {
+        let unreadable = || Unreadable {
+            table: at.table,
+            column: at.column,
+            row: at.row,
+        };
+        if sealed.len() < HEADER || &sealed[..3] != MAGIC {
+            return Err(unreadable());
+        }
+        let (header, body) = sealed.split_at(HEADER);
+        let key = self
+            .keys
+            .iter()
+            .find(|k| k.id == header[3..7])
+            .ok_or_else(unreadable)?;
+        key.cipher
+            .decrypt(
+                XNonce::from_slice(&header[7..]),
+                Payload {
+                    msg: body,
+                    aad: &at.aad(header),
+                },
+            )
+            .map_err(|_| unreadable())
+    }
+
+    pub fn seal_text(&self, at: Field, plain: &str) -> String {
+        format!(
+            "{TEXT_PREFIX}{}",
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .encode(self.seal(at, plain.as_bytes()))
+        )
+    }
+
+    pub fn open_text(&self, at: Field, sealed: &str) -> Result<String, Unreadable> {
+        let bytes = sealed
+            .strip_prefix(TEXT_PREFIX)
+            .and_then(|b| {
+                base64::engine::general_purpose::STANDARD_NO_PAD
+                    .decode(b)
+                    .ok()
+            })
+            .ok_or(Unreadable {
+                table: at.table,
+                column: at.column,
+                row: at.row,
+            })?;
+        let plain = self.open(at, &bytes)?;
+        String::from_utf8(plain).map_err(|_| Unreadable {
+            table: at.table,
+            column: at.column,
+            row: at.row,
+        })
+    }
+
+    pub fn seal_json(&self, at: Field, value: &serde_json::Value) -> String {
+        self.seal_text(at, &value.to_string())
+    }
+
+    pub fn open_json(&self, at: Field, sealed: &str) -> Result<serde_json::Value, Unreadable> {
+        serde_json::from_str(&self.open_text(at, sealed)?).map_err(|_| Unreadable {
+            table: at.table,
+            column: at.column,
+            row: at.row,
+        })
+    }
+}
+
+/// Whether a text column's value is sealed already (for sealing older rows).
+pub fn is_sealed_text(v: &str) -> bool {
+    v.starts_with(TEXT_PREFIX)
+}
+
+/// Whether a bytes column's value is sealed already.
+pub fn is_sealed(v: &[u8]) -> bool {
+    v.starts_with(MAGIC)
+}
+
+/// The data key for this server and database: read (or made, on the
+/// zero-set-up default), checked against the value the database keeps
+/// sealed with it, and, on the first start with sealing, every older row
+/// sealed. A key that does not fit stops the server here.
+pub async fn open_for(
+    db: &sea_orm::DatabaseConnection,
+    source: KeySource<'_>,
+) -> anyhow::Result<Vault> {
+    use crate::entities::data_key;
+    use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
+    let known = data_key::Entity::find().all(db).await?;
+    // A new key is made only for a database that has never had one.
+    let create = known.is_empty();
+    let (vault, created) = Vault::load(source, create)?;
+    if let Some(path) = created {
+        tracing::warn!(
+            path = %path.display(),
+            "created the data key that seals health data: back it up apart from the data \
+             directory; without it the records cannot be read"
+        );
+    }
+    let check = Field::new("data_key", "check_value", Uuid::nil());
+    if let Some(row) = known.iter().find(|k| k.key_id == vault.key_id()) {
+        if vault.open_text(check, &row.check_value).is_err() {
+            return Err(KeyError::Wrong {
+                path: vault.source.clone(),
+            }
+            .into());
+        }
+        return Ok(vault);
+    }
+    // Not this database's current key: an older one it knows may open it
+    // (a rotation in progress), else the key is wrong.
+    if !known.is_empty()
+        && !known
+            .iter()
+            .any(|k| vault.open_text(check, &k.check_value).is_ok())
+    {
+        return Err(KeyError::Wrong {
+            path: vault.source.clone(),
+        }
+        .into());
+    }
+    let txn = db.begin().await?;
+    let first = data_key::Entity::find().count(&txn).await? == 0;
+    data_key::Entity::insert(data_key::ActiveModel {
+        key_id: sea_orm::ActiveValue::Set(vault.key_id()),
+        check_value: sea_orm::ActiveValue::Set(vault.seal_text(check, "stipple data key")),
+        created_at: sea_orm::ActiveValue::Set(chrono::Utc::now()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(data_key::Column::KeyId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if first {
+        let sealed = older::seal_all(&txn, &vault).await?;
+        if sealed > 0 {
+            tracing::info!(sealed, "health data written before sealing is now sealed");
+        }
+    }
+    txn.commit().await?;
+    Ok(vault)
+}
+
+/// Sealing what an earlier version stored in clear.
+mod older {
+    use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+    use stipple_app::domain::{flags, Submission};
+
+    use super::{at, is_sealed, is_sealed_text, Vault};
+    use crate::entities::{consent_pdf, mail_message, submission, submission_note};
+
+    pub async fn seal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<usize, DbErr> {
+        let mut n = 0;
+        for row in submission::Entity::find().all(db).await? {
+            let mut update =
+                submission::Entity::update_many().filter(submission::Column::Id.eq(row.id));
+            if !is_sealed_text(&row.answers) {
+                update = update.col_expr(
+                    submission::Column::Answers,
+                    Expr::value(vault.seal_text(at::answers(row.id), &row.answers)),
+                );
+                // Flags written before could repeat a scar's description;
+                // the ones stored now repeat no free text.
+                if let Ok(s) = serde_json::from_str::<Submission>(&row.answers) {
+                    let now = flags(&s, row.received_at.date_naive());
+                    update = update.col_expr(
+                        submission::Column::Flags,
+                        Expr::value(serde_json::to_value(now).expect("flags serialise")),
+                    );
+                }
+            }
+            if !is_sealed_text(&row.signature_strokes) {
+                update = update.col_expr(
+                    submission::Column::SignatureStrokes,
+                    Expr::value(vault.seal_text(at::strokes(row.id), &row.signature_strokes)),
+                );
+            }
+            if !is_sealed(&row.signature_png) {
+                update = update.col_expr(
+                    submission::Column::SignaturePng,
+                    Expr::value(vault.seal(at::signature(row.id), &row.signature_png)),
+                );
+            }
+            update.exec(db).await?;
+            n += 1;
+        }
+        for row in consent_pdf::Entity::find().all(db).await? {
+            if !is_sealed(&row.pdf) {
+                consent_pdf::Entity::update_many()
+                    .col_expr(
+                        consent_pdf::Column::Pdf,
+                        Expr::value(vault.seal(at::pdf(row.submission_id), &row.pdf)),
+                    )
+                    .filter(consent_pdf::Column::SubmissionId.eq(row.submission_id))
+                    .exec(db)
+                    .await?;
+            }
+        }
+        for row in submission_note::Entity::find().all(db).await? {
+            if !is_sealed_text(&row.text) {
+                submission_note::Entity::update_many()
+                    .col_expr(
+                        submission_note::Column::Text,
+                        Expr::value(vault.seal_text(at::note(row.id), &row.text)),
+                    )
+                    .filter(submission_note::Column::Id.eq(row.id))
+                    .exec(db)
+                    .await?;
+            }
+        }
+        for row in mail_message::Entity::find().all(db).await? {
+            if !is_sealed_text(&row.body_text) {
+                mail_message::Entity::update_many()
+                    .col_expr(
+                        mail_message::Column::BodyText,
+                        Expr::value(vault.seal_text(at::mail_body(row.id), &row.body_text)),
+                    )
+                    .filter(mail_message::Column::Id.eq(row.id))
+                    .exec(db)
+                    .await?;
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vault() -> Vault {
+        let dir = tempfile::tempdir().unwrap();
+        Vault::load(KeySource::File(&dir.path().join("k")), true)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn a_sealed_value_opens_only_in_its_own_place_with_its_key() {
+        let v = vault();
+        let row = Uuid::new_v4();
+        let at = Field::new("submission", "answers", row);
+        let sealed = v.seal_text(at, "keloid: yes");
+        assert!(!sealed.contains("keloid"));
+        assert_eq!(v.open_text(at, &sealed).unwrap(), "keloid: yes");
+        // Another row, another column, another key: nothing.
+        assert!(v
+            .open_text(Field::new("submission", "answers", Uuid::new_v4()), &sealed)
+            .is_err());
+        assert!(v
+            .open_text(Field::new("submission_note", "text", row), &sealed)
+            .is_err());
+        assert!(vault().open_text(at, &sealed).is_err());
+        // Altered, or plain text where a sealed value belongs.
+        let mut bytes = v.seal(at, b"x");
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert!(v.open(at, &bytes).is_err());
+        assert!(v.open_text(at, "{\"plain\": true}").is_err());
+    }
+
+    #[test]
+    fn older_keys_still_open_what_they_sealed() {
+        let at = Field::new("t", "c", Uuid::nil());
+        let (a, b) = (hex::encode([1u8; 32]), hex::encode([7u8; 32]));
+        let (old, _) = Vault::load(KeySource::Value(&a), false).unwrap();
+        let before = old.seal(at, b"before the rotation");
+        let (rotated, _) = Vault::load(KeySource::Value(&format!("{b}\n{a}\n")), false).unwrap();
+        assert_ne!(rotated.key_id(), old.key_id());
+        assert_eq!(rotated.open(at, &before).unwrap(), b"before the rotation");
+        let after = rotated.seal(at, b"after");
+        assert!(old.open(at, &after).is_err(), "sealed with the new key");
+    }
+
+    #[test]
+    fn bad_keys_are_refused_with_the_setting_named() {
+        for bad in ["", "abc", &"zz".repeat(32)] {
+            let err = Vault::load(KeySource::Value(bad), false).unwrap_err();
+            assert!(err.to_string().contains("STIPPLE_DATA_KEY"), "{err}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none");
+        let err = Vault::load(KeySource::File(&missing), false).unwrap_err();
+        assert!(matches!(err, KeyError::Missing { .. }));
+    }
+}

@@ -1,0 +1,283 @@
+//! Health data at rest: every free-text health answer, the signature, the
+//! PDF, notes and queued mail are sealed with the data key, so nothing a
+//! client wrote is in clear in any file (SQLite, its WAL, the outbox) or any
+//! column (PostgreSQL); rows stored before sealing are sealed at start.
+
+use std::collections::HashMap;
+
+use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use serde_json::{json, Value};
+use stipple_server::{
+    entities::{consent_pdf, data_key, mail_message, submission, submission_note},
+    vault::{at, is_sealed, is_sealed_text},
+};
+use stipple_tests::{db_test, fresh_submission, staff::StaffClient, Backend, TestApp};
+
+/// The fixture with `marker` in every free-text health answer.
+fn marked(marker: &str) -> Value {
+    let mut s = fresh_submission();
+    s["hair_loss"]["cause_other"] = json!(format!("{marker} cause"));
+    s["scars"][0]["location"] = json!(format!("{marker} scar"));
+    s["medical"]["allergy_details"] = json!(format!("{marker} allergy"));
+    s["medical"]["skin_condition_other"] = json!(format!("{marker} skin"));
+    s["medical"]["medications"] = json!(format!("{marker} medicine"));
+    s["goals"]["notes"] = json!(format!("{marker} goals"));
+    s
+}
+
+/// Where `marker` is in clear: files below the data directory on SQLite,
+/// every text, JSON and byte column on PostgreSQL.
+async fn found_in_clear(app: &TestApp, marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    match app.backend {
+        Backend::Sqlite => {
+            let mut dirs = vec![app.data_dir.path().to_path_buf()];
+            while let Some(dir) = dirs.pop() {
+                for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        dirs.push(path);
+                    } else {
+                        let bytes = std::fs::read(&path).unwrap();
+                        if bytes.windows(marker.len()).any(|w| w == marker.as_bytes()) {
+                            found.push(path.display().to_string());
+                        }
+                    }
+                }
+            }
+        }
+        Backend::Postgres => {
+            let db = app.db().await;
+            let columns = db
+                .query_all_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT table_name::text AS t, column_name::text AS c, data_type::text AS d \
+                     FROM information_schema.columns WHERE table_schema = 'public' \
+                     AND data_type IN ('text', 'character varying', 'bytea', 'json', 'jsonb')",
+                ))
+                .await
+                .unwrap();
+            assert!(columns.len() > 20, "the columns were listed");
+            for row in columns {
+                let t: String = row.try_get("", "t").unwrap();
+                let c: String = row.try_get("", "c").unwrap();
+                let d: String = row.try_get("", "d").unwrap();
+                let test = if d == "bytea" {
+                    format!("position(convert_to('{marker}', 'UTF8') in \"{c}\") > 0")
+                } else {
+                    format!("strpos(\"{c}\"::text, '{marker}') > 0")
+                };
+                let hit = db
+                    .query_one_raw(Statement::from_string(
+                        db.get_database_backend(),
+                        format!("SELECT COUNT(*) AS n FROM \"{t}\" WHERE {test}"),
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let n: i64 = hit.try_get("", "n").unwrap();
+                if n > 0 {
+                    found.push(format!("{t}.{c}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+db_test!(no_free_text_health_answer_is_stored_in_clear, |app| {
+    let marker = format!("mk{}", uuid::Uuid::new_v4().simple());
+    let (id, _) = app.submit(&marked(&marker)).await;
+    let staff = app.staff("staff").await;
+    let res = staff
+        .post(
+            &format!("/api/v1/staff/submissions/{id}/notes"),
+            &json!({"text": format!("{marker} note")}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    // The client's copy is delivered (to the outbox here) before looking.
+    app.eventually(10, "the copy sent", || async {
+        app.count_rows("mail_message WHERE status = 'sent'").await == 1
+    })
+    .await;
+    // Everything shown to staff still reads back whole.
+    let detail = staff
+        .get_json(&format!("/api/v1/staff/submissions/{id}"))
+        .await
+        .to_string();
+    for part in ["scar", "allergy", "medicine", "goals", "note"] {
+        assert!(
+            detail.contains(&format!("{marker} {part}")),
+            "{part} in {detail}"
+        );
+    }
+    assert_eq!(found_in_clear(&app, &marker).await, Vec::<String>::new());
+});
+
+db_test!(rows_stored_before_sealing_are_sealed_at_start, |app| {
+    let (id, _) = app.submit(&fresh_submission()).await;
+    let id = uuid::Uuid::parse_str(&id).unwrap();
+    let staff = app.staff("staff").await;
+    staff
+        .post(
+            &format!("/api/v1/staff/submissions/{id}/notes"),
+            &json!({"text": "Bring the patch-test result"}),
+        )
+        .await;
+    let pdf_before = staff
+        .get(&format!("/api/v1/staff/submissions/{id}/consent.pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    // Put the rows back as the previous version stored them: in clear, and
+    // no data key recorded.
+    let vault = app.vault();
+    let db = app.db().await;
+    let row = submission::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let answers = vault.open_text(at::answers(id), &row.answers).unwrap();
+    submission::Entity::update_many()
+        .col_expr(submission::Column::Answers, Expr::value(answers.clone()))
+        .col_expr(
+            submission::Column::SignaturePng,
+            Expr::value(vault.open(at::signature(id), &row.signature_png).unwrap()),
+        )
+        .col_expr(
+            submission::Column::SignatureStrokes,
+            Expr::value(
+                vault
+                    .open_text(at::strokes(id), &row.signature_strokes)
+                    .unwrap(),
+            ),
+        )
+        .filter(submission::Column::Id.eq(id))
+        .exec(&db)
+        .await
+        .unwrap();
+    let pdf = consent_pdf::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    consent_pdf::Entity::update_many()
+        .col_expr(
+            consent_pdf::Column::Pdf,
+            Expr::value(vault.open(at::pdf(id), &pdf.pdf).unwrap()),
+        )
+        .exec(&db)
+        .await
+        .unwrap();
+    for n in submission_note::Entity::find().all(&db).await.unwrap() {
+        submission_note::Entity::update_many()
+            .col_expr(
+                submission_note::Column::Text,
+                Expr::value(vault.open_text(at::note(n.id), &n.text).unwrap()),
+            )
+            .filter(submission_note::Column::Id.eq(n.id))
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    for m in mail_message::Entity::find().all(&db).await.unwrap() {
+        mail_message::Entity::update_many()
+            .col_expr(
+                mail_message::Column::BodyText,
+                Expr::value(vault.open_text(at::mail_body(m.id), &m.body_text).unwrap()),
+            )
+            .filter(mail_message::Column::Id.eq(m.id))
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    data_key::Entity::delete_many().exec(&db).await.unwrap();
+
+    // A server starting on that database seals every row...
+    let port = app.another_server(HashMap::new()).await;
+    let row = submission::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(is_sealed_text(&row.answers) && is_sealed_text(&row.signature_strokes));
+    assert!(is_sealed(&row.signature_png));
+    assert_eq!(
+        vault.open_text(at::answers(id), &row.answers).unwrap(),
+        answers
+    );
+    let pdf = consent_pdf::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(is_sealed(&pdf.pdf));
+    for n in submission_note::Entity::find().all(&db).await.unwrap() {
+        assert!(is_sealed_text(&n.text));
+    }
+    for m in mail_message::Entity::find().all(&db).await.unwrap() {
+        assert!(is_sealed_text(&m.body_text));
+    }
+    // ...and serves them as before.
+    let there = StaffClient {
+        base: format!("http://127.0.0.1:{port}"),
+        http: staff.http.clone(),
+        cookie: staff.cookie.clone(),
+        csrf: staff.csrf.clone(),
+        set_cookie: staff.set_cookie.clone(),
+        stage: staff.stage.clone(),
+    };
+    let detail = there
+        .get_json(&format!("/api/v1/staff/submissions/{id}"))
+        .await
+        .to_string();
+    assert!(detail.contains("finasteride"), "{detail}");
+    assert!(detail.contains("Bring the patch-test result"), "{detail}");
+    let pdf_after = there
+        .get(&format!("/api/v1/staff/submissions/{id}/consent.pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(pdf_before, pdf_after);
+});
+
+db_test!(a_sealed_value_moved_to_another_row_does_not_open, |app| {
+    let (a, _) = app.submit(&fresh_submission()).await;
+    let (b, _) = app.submit(&fresh_submission()).await;
+    let (a, b) = (
+        uuid::Uuid::parse_str(&a).unwrap(),
+        uuid::Uuid::parse_str(&b).unwrap(),
+    );
+    let db = app.db().await;
+    let row_a = submission::Entity::find_by_id(a)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    // Someone with write access to the database swaps B's answers for A's.
+    submission::Entity::update_many()
+        .col_expr(submission::Column::Answers, Expr::value(row_a.answers))
+        .filter(submission::Column::Id.eq(b))
+        .exec(&db)
+        .await
+        .unwrap();
+    let staff = app.staff("staff").await;
+    assert_eq!(
+        staff
+            .get(&format!("/api/v1/staff/submissions/{b}"))
+            .await
+            .status(),
+        500
+    );
+    assert_eq!(
+        staff
+            .get(&format!("/api/v1/staff/submissions/{a}"))
+            .await
+            .status(),
+        200
+    );
+});
