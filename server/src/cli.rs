@@ -59,6 +59,19 @@ pub enum Command {
         #[arg(long, value_parser = ["admin", "staff"])]
         role: String,
     },
+    /// Write a consistent copy of the SQLite database to a new file, while
+    /// the server runs. Health data stays sealed in it; back up the data
+    /// key apart.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty data directory (never over a live
+    /// one), after checking it is whole and that the data key opens it.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -106,6 +119,26 @@ pub fn run(cli: Cli) -> ExitCode {
                 println!("created {} account for {}", role.as_str(), user.email);
                 Ok(())
             }
+            Command::Backup { to } => {
+                let started = std::time::Instant::now();
+                let bytes = crate::backup::backup(&settings, &to).await?;
+                println!(
+                    "backed up to {} ({bytes} bytes in {:.1?}); keep the data key ({}) apart from it",
+                    to.display(),
+                    started.elapsed(),
+                    settings.data_key_file.display()
+                );
+                Ok(())
+            }
+            Command::Restore { from } => {
+                crate::backup::restore(&settings, &from).await?;
+                println!(
+                    "restored {} into {}",
+                    from.display(),
+                    settings.data_dir.display()
+                );
+                Ok(())
+            }
         }
     });
     match result {
@@ -114,7 +147,9 @@ pub fn run(cli: Cli) -> ExitCode {
             tracing::error!(error = format!("{e:#}"), "stopped");
             eprintln!("stipple: {e:#}");
             // A key that does not fit is a setting to change, like any other.
-            if e.downcast_ref::<crate::vault::KeyError>().is_some() {
+            if e.downcast_ref::<crate::vault::KeyError>().is_some()
+                || e.downcast_ref::<crate::backup::Refused>().is_some()
+            {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE

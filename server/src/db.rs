@@ -38,10 +38,13 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         opts.max_connections(8)
             .min_connections(1)
             .map_sqlx_sqlite_opts(|o| {
+                // secure_delete: erased records are overwritten, not left
+                // in free pages.
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(5))
                     .foreign_keys(true)
+                    .pragma("secure_delete", "ON")
             });
     } else {
         opts.max_connections(16);
@@ -49,6 +52,17 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     Database::connect(opts)
         .await
         .context("cannot connect to the database (DATABASE_URL)")
+}
+
+/// The SQLite database file a `sqlite:` URL names (`None` for PostgreSQL
+/// or an in-memory database).
+pub fn sqlite_file(settings: &Settings) -> Option<std::path::PathBuf> {
+    let url = settings.database_url.expose();
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
 pub async fn migrate(conn: &DatabaseConnection) -> anyhow::Result<()> {
