@@ -54,6 +54,21 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .context("cannot connect to the database (DATABASE_URL)")
 }
 
+/// On SQLite, folds the WAL into the database and empties it, so no older
+/// copy of an erased row stays in the WAL file (best effort: a reader may
+/// keep it a moment longer; the next checkpoint does it then).
+pub async fn checkpoint(conn: &DatabaseConnection) {
+    use sea_orm::ConnectionTrait;
+    if conn.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        if let Err(e) = conn
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint after an erasure failed");
+        }
+    }
+}
+
 /// The SQLite database file a `sqlite:` URL names (`None` for PostgreSQL
 /// or an in-memory database).
 pub fn sqlite_file(settings: &Settings) -> Option<std::path::PathBuf> {

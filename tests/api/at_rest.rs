@@ -281,3 +281,37 @@ db_test!(a_sealed_value_moved_to_another_row_does_not_open, |app| {
         200
     );
 });
+
+db_test!(an_erased_submission_is_gone_from_every_file, |app| {
+    // In the name and e-mail too, which are kept in clear for the search.
+    let marker = format!("er{}", uuid::Uuid::new_v4().simple());
+    let mut s = marked(&marker);
+    s["client"]["full_name"] = json!(format!("Zoë {marker}"));
+    s["signature"]["typed_name"] = json!(format!("Zoë {marker}"));
+    s["client"]["email"] = json!(format!("{marker}@example.com"));
+    let (id, _) = app.submit(&s).await;
+    let staff = app.staff("staff").await;
+    staff
+        .post(
+            &format!("/api/v1/staff/submissions/{id}/notes"),
+            &json!({"text": format!("{marker} note")}),
+        )
+        .await;
+    app.eventually(10, "the copy sent", || async {
+        app.count_rows("mail_message WHERE status = 'sent'").await == 1
+    })
+    .await;
+    assert!(
+        !found_in_clear(&app, &marker).await.is_empty(),
+        "the name is searchable before"
+    );
+    let admin = app.staff("admin").await;
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/staff/submissions/{id}"))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(found_in_clear(&app, &marker).await, Vec::<String>::new());
+});

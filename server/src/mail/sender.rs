@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::Utc;
 use lettre::{
     message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart},
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
@@ -28,7 +28,27 @@ const LEASE: Duration = Duration::from_secs(120);
 
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Outbox(AsyncFileTransport<Tokio1Executor>),
+    /// `{outbox}/{mail id}.eml`: named by our id so erasing a record can
+    /// remove its mail too.
+    Outbox(PathBuf),
+}
+
+/// The outbox file of a message (without SMTP).
+pub fn outbox_file(outbox: &std::path::Path, mail_id: uuid::Uuid) -> PathBuf {
+    outbox.join(format!("{mail_id}.eml"))
+}
+
+/// Removes erased messages from the outbox; a file already gone is fine.
+pub async fn remove_from_outbox(outbox: &std::path::Path, mail_ids: &[uuid::Uuid]) {
+    for id in mail_ids {
+        match tokio::fs::remove_file(outbox_file(outbox, *id)).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(mail_id = %id, error = %e, "cannot remove an erased message from the outbox")
+            }
+        }
+    }
 }
 
 impl Transport {
@@ -43,15 +63,19 @@ impl Transport {
             None => {
                 std::fs::create_dir_all(&outbox)
                     .with_context(|| format!("cannot create the outbox {}", outbox.display()))?;
-                Ok(Transport::Outbox(AsyncFileTransport::new(outbox)))
+                Ok(Transport::Outbox(outbox))
             }
         }
     }
 
-    async fn send(&self, message: Message) -> Result<(), String> {
+    async fn send(&self, mail_id: uuid::Uuid, message: Message) -> Result<(), String> {
         match self {
             Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
-            Transport::Outbox(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Outbox(dir) => {
+                tokio::fs::write(outbox_file(dir, mail_id), message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
         }
     }
 }
@@ -143,7 +167,11 @@ impl MailSender {
 
     async fn deliver(&self, msg: entity::Model) -> anyhow::Result<()> {
         let outcome = match self.build(&msg).await {
-            Ok(message) => self.transport.send(message).await.map_err(|e| (e, false)),
+            Ok(message) => self
+                .transport
+                .send(msg.id, message)
+                .await
+                .map_err(|e| (e, false)),
             Err(NotBuilt::Permanent(reason)) => Err((reason, true)),
             Err(NotBuilt::Later(reason)) => Err((reason, false)),
         };

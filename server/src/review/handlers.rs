@@ -530,11 +530,13 @@ pub async fn delete(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    if queue::erase(&state.db, id, admin.0.id, client_ip(&req)).await? {
-        Ok(HttpResponse::NoContent().finish())
-    } else {
-        Err(ApiError::NotFound)
-    }
+    let Some(mail_ids) = queue::erase(&state.db, id, admin.0.id, client_ip(&req)).await? else {
+        return Err(ApiError::NotFound);
+    };
+    // Gone from every file: the outbox, and the WAL's older copies.
+    crate::mail::remove_from_outbox(&state.settings.data_dir.join("outbox"), &mail_ids).await;
+    crate::db::checkpoint(&state.db).await;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Spreadsheets run cells that start with these as formulas.

@@ -317,19 +317,28 @@ pub fn stored_flags(row: &entity::Model) -> Vec<Flag> {
         .unwrap_or_default()
 }
 
-/// Erases a submission: the answers, signature, PDF, notes and queued mail
-/// go; the audit log keeps a tombstone (id, hash, when, by whom) and the id
-/// can never be stored again.
+/// Erases a submission: the answers, signature, PDF, notes and mail go;
+/// the audit log keeps a tombstone (id, hash, when, by whom) and the id can
+/// never be stored again. Returns the ids of the erased mail (for the
+/// outbox), or `None` when there was no such submission.
 pub async fn erase(
     db: &DatabaseConnection,
     id: Uuid,
     staff_id: Uuid,
     ip: String,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Vec<Uuid>>, DbErr> {
+    use crate::entities::mail_message as mail;
     let txn = db.begin().await?;
     let Some(row) = entity::Entity::find_by_id(id).one(&txn).await? else {
-        return Ok(false);
+        return Ok(None);
     };
+    let mut mail_ids: Vec<Uuid> = mail::Entity::find()
+        .filter(mail::Column::SubmissionId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     // Children first: PostgreSQL and SQLite both cascade, but only if SQLite
     // has foreign keys on; this does not depend on it.
     note::Entity::delete_many()
@@ -351,6 +360,15 @@ pub async fn erase(
         .await?;
     for i in invites {
         if let Some(address) = &i.client_email {
+            mail_ids.extend(
+                mail::Entity::find()
+                    .filter(mail::Column::Kind.eq(MailKind::Invite.as_str()))
+                    .filter(mail::Column::ToAddress.eq(address.clone()))
+                    .all(&txn)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.id),
+            );
             crate::entities::mail_message::Entity::delete_many()
                 .filter(crate::entities::mail_message::Column::Kind.eq(MailKind::Invite.as_str()))
                 .filter(crate::entities::mail_message::Column::ToAddress.eq(address.clone()))
@@ -382,7 +400,7 @@ pub async fn erase(
         .record(&txn)
         .await?;
     txn.commit().await?;
-    Ok(true)
+    Ok(Some(mail_ids))
 }
 
 /// Fills in flags for submissions stored before flags were kept.
