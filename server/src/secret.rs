@@ -1,5 +1,5 @@
-//! The server's secret key: derives receipt tokens and seals secrets the
-//! database holds.
+//! The server's secret key: receipt tokens, links that expire and keyed
+//! hashes.
 //!
 //! Taken from `STIPPLE_SECRET_KEY` when set (needed when several servers share
 //! one PostgreSQL), otherwise created once in the data directory.
@@ -94,49 +94,6 @@ impl SecretKey {
     }
 }
 
-impl SecretKey {
-    /// Seals `plain` (XChaCha20-Poly1305, a key derived for `purpose`, a
-    /// random nonce) as base64: for secrets the database must hold but a
-    /// copy of it must not reveal, such as a TOTP secret.
-    pub fn seal(&self, purpose: &str, plain: &[u8]) -> String {
-        use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
-        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.derive(purpose).into());
-        let nonce = chacha20poly1305::XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let mut out = nonce.to_vec();
-        out.extend(
-            cipher
-                .encrypt(&nonce, plain)
-                .expect("sealing in memory does not fail"),
-        );
-        base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)
-    }
-
-    /// What [`SecretKey::seal`] sealed for `purpose`, or `None` when it was
-    /// sealed with another key or purpose, or altered.
-    pub fn open(&self, purpose: &str, sealed: &str) -> Option<Vec<u8>> {
-        use chacha20poly1305::aead::{Aead, KeyInit};
-        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-            .decode(sealed)
-            .ok()?;
-        if bytes.len() < 24 {
-            return None;
-        }
-        let (nonce, body) = bytes.split_at(24);
-        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.derive(purpose).into());
-        cipher
-            .decrypt(chacha20poly1305::XNonce::from_slice(nonce), body)
-            .ok()
-    }
-
-    /// A 256-bit key of its own for each purpose.
-    fn derive(&self, purpose: &str) -> [u8; 32] {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
-        mac.update(b"stipple seal key\0");
-        mac.update(purpose.as_bytes());
-        mac.finalize().into_bytes().into()
-    }
-}
-
 fn until_message(message: &[u8], until: i64) -> Vec<u8> {
     let mut m = message.to_vec();
     m.extend_from_slice(&until.to_be_bytes());
@@ -168,30 +125,6 @@ mod tests {
         assert!(a.verify("p", b"m", &a.sign("p", b"m")));
         assert!(!a.verify("p", b"other", &a.sign("p", b"m")));
         assert!(!a.verify("q", b"m", &a.sign("p", b"m")));
-    }
-
-    #[test]
-    fn sealed_values_open_only_with_the_same_key_and_purpose() {
-        let dir = tempfile::tempdir().unwrap();
-        let k = SecretKey::load(None, dir.path()).unwrap();
-        let sealed = k.seal("totp", b"JBSWY3DPEHPK3PXP");
-        assert!(!sealed.contains("JBSWY3DP"));
-        assert_ne!(
-            sealed,
-            k.seal("totp", b"JBSWY3DPEHPK3PXP"),
-            "a fresh nonce each time"
-        );
-        assert_eq!(k.open("totp", &sealed).unwrap(), b"JBSWY3DPEHPK3PXP");
-        assert!(k.open("other", &sealed).is_none());
-        let other = SecretKey::load(None, tempfile::tempdir().unwrap().path()).unwrap();
-        assert!(other.open("totp", &sealed).is_none());
-        let mut bent = sealed.into_bytes();
-        let last = bent.len() - 2;
-        bent[last] = if bent[last] == b'A' { b'B' } else { b'A' };
-        assert!(k
-            .open("totp", std::str::from_utf8(&bent).unwrap())
-            .is_none());
-        assert!(k.open("totp", "short").is_none());
     }
 
     #[test]

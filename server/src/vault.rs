@@ -76,6 +76,12 @@ pub mod at {
     pub fn mail_body(mail: Uuid) -> Field {
         Field::new("mail_message", "body_text", mail)
     }
+    pub fn totp_secret(staff: Uuid) -> Field {
+        Field::new("staff_user", "totp_secret", staff)
+    }
+    pub fn totp_pending(staff: Uuid) -> Field {
+        Field::new("staff_user", "totp_pending", staff)
+    }
 }
 
 /// A sealed value that does not open: another key, another place, or altered.

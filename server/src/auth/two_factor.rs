@@ -2,8 +2,9 @@
 //! one step of drift) set up from the account page and confirmed by a first
 //! code, ten single-use recovery codes, and the code step of signing in.
 //!
-//! The secret is sealed with the server's key before it is stored; each
-//! accepted time step is written down so a code cannot be used twice.
+//! The secret is sealed with the data key before it is stored, like health
+//! data; each accepted time step is written down so a code cannot be used
+//! twice.
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -31,10 +32,9 @@ use crate::{
     },
     secret::SecretKey,
     state::AppState,
+    vault::{at, Field, Vault},
 };
 
-/// What the TOTP secret is sealed for (see [`SecretKey::seal`]).
-const SEAL: &str = "totp-secret";
 const RECOVERY_CODES: usize = 10;
 /// Wrong codes for one account from all addresses together, per 15 minutes,
 /// before every address waits: someone with the password and many
@@ -52,12 +52,15 @@ fn totp(secret: &[u8], email: &str, clinic: &str) -> Result<Totp, ApiError> {
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("totp: {e:?}")))
 }
 
-fn open_secret(key: &SecretKey, sealed: &str) -> Result<Vec<u8>, ApiError> {
-    key.open(SEAL, sealed).ok_or_else(|| {
-        ApiError::Unexpected(anyhow::anyhow!(
-            "a two-factor secret does not open with this server's key"
-        ))
-    })
+/// A TOTP secret as stored: sealed with the data key, in its own column.
+fn seal_secret(vault: &Vault, at: Field, secret: &[u8]) -> String {
+    vault.seal_text(at, &hex::encode(secret))
+}
+
+fn open_secret(vault: &Vault, at: Field, sealed: &str) -> Result<Vec<u8>, ApiError> {
+    let hex_secret = vault.open_text(at, sealed).map_err(sea_orm::DbErr::from)?;
+    hex::decode(hex_secret)
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("stored two-factor secret: {e}")))
 }
 
 fn now_secs() -> u64 {
@@ -210,7 +213,7 @@ pub async fn setup(who: SigningIn, state: web::Data<AppState>) -> Result<HttpRes
         &state.db,
         me.id,
         staff_user::Column::TotpPending,
-        state.secret.seal(SEAL, &secret),
+        seal_secret(&state.vault, at::totp_pending(me.id), &secret),
     )
     .await?;
     Ok(HttpResponse::Ok()
@@ -253,7 +256,7 @@ pub async fn confirm(
             "Start the set-up first: there is no secret to confirm",
         ));
     };
-    let secret = open_secret(&state.secret, pending)?;
+    let secret = open_secret(&state.vault, at::totp_pending(me.id), pending)?;
     let clinic = state.templates.current().clinic_name.clone();
     let Some(step) = matching_step(&totp(&secret, &user.email, &clinic)?, &code.code) else {
         let mut errors = FieldErrors::default();
@@ -265,7 +268,10 @@ pub async fn confirm(
     };
     let txn = state.db.begin().await?;
     staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::TotpSecret, Expr::value(pending))
+        .col_expr(
+            staff_user::Column::TotpSecret,
+            Expr::value(seal_secret(&state.vault, at::totp_secret(me.id), &secret)),
+        )
         .col_expr(staff_user::Column::TotpPending, Expr::value(None::<String>))
         .col_expr(staff_user::Column::TotpEnabledAt, Expr::value(Utc::now()))
         .col_expr(staff_user::Column::TotpLastStep, Expr::value(step))
@@ -337,7 +343,11 @@ pub async fn login_code(
         return Err(ApiError::Unauthorized);
     };
     let clinic = state.templates.current().clinic_name.clone();
-    let totp = totp(&open_secret(&state.secret, sealed)?, &user.email, &clinic)?;
+    let totp = totp(
+        &open_secret(&state.vault, at::totp_secret(user.id), sealed)?,
+        &user.email,
+        &clinic,
+    )?;
     let by_app = match matching_step(&totp, &code.code) {
         Some(step) => take_step(&state.db, user.id, step).await?,
         None => false,

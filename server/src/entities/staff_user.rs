@@ -18,7 +18,7 @@ pub struct Model {
     /// Set while an administrator has the account disabled.
     pub disabled_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
-    /// The TOTP secret, sealed with the server's key; set once confirmed.
+    /// The TOTP secret, sealed with the data key; set once confirmed.
     #[sea_orm(column_type = "Text", nullable)]
     pub totp_secret: Option<String>,
     /// A secret being set up, not yet confirmed by a code.
