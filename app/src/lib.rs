@@ -158,8 +158,9 @@ fn Pages() -> impl IntoView {
         "/staff/team" => EitherOf9::G(staff::team::TeamPage()),
         "/staff/account" => EitherOf9::H(staff::account::AccountPage()),
         "/staff/join" => EitherOf9::I(staff::join::JoinPage()),
+        "/staff/retention" => EitherOf9::F(staff::retention::RetentionPage().into_any()),
         _ if submission.is_some() => EitherOf9::C(staff::detail::DetailPage()),
-        _ => EitherOf9::F(pages::not_found::NotFound()),
+        _ => EitherOf9::F(pages::not_found::NotFound().into_any()),
     }
 }
 
@@ -180,6 +181,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("staff/team") view=pages::staff::team::TeamPage/>
             <Route path=path!("staff/account") view=pages::staff::account::AccountPage/>
             <Route path=path!("staff/join") view=pages::staff::join::JoinPage/>
+            <Route path=path!("staff/retention") view=pages::staff::retention::RetentionPage/>
         </Routes>
     }
 }

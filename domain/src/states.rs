@@ -118,6 +118,22 @@ vocab!(
         RecoveryCodeUsed = "recovery_code_used": "Recovery code used",
         // A queue list, search or export that returned client rows.
         QueueListed = "queue_listed": "Queue listed",
+        InviteDeleted = "invite_deleted": "Invite deleted",
+        // What a retention run purged (counts; each erased submission also
+        // has its own tombstone).
+        RetentionPurge = "retention_purge": "Retention purge",
+    }
+);
+
+vocab!(
+    /// What the retention policy purges, each after its own period.
+    PurgeKind {
+        Submission = "submission": "Intakes and signed consents",
+        Invite = "invite": "Expired invites never used",
+        MailBody = "mail_body": "Texts of sent e-mails",
+        Session = "session": "Ended staff sessions",
+        LoginFailure = "login_failure": "Failed sign-in records",
+        AuditAddress = "audit_address": "Addresses in the audit log",
     }
 );
 

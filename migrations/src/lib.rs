@@ -14,6 +14,7 @@ mod m20261207_000008_session_device;
 mod m20261207_000009_staff_status;
 mod m20261207_000010_staff_links_and_two_factor;
 mod m20261207_000011_sealed_health_data;
+mod m20261207_000012_retention;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000009_staff_status::Migration),
             Box::new(m20261207_000010_staff_links_and_two_factor::Migration),
             Box::new(m20261207_000011_sealed_health_data::Migration),
+            Box::new(m20261207_000012_retention::Migration),
         ]
     }
 }

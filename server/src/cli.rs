@@ -72,6 +72,13 @@ pub enum Command {
         #[arg(long)]
         from: std::path::PathBuf,
     },
+    /// Apply the retention policy now (the server also does it daily);
+    /// with --dry-run, only list what is due. Prints ids and counts, never
+    /// names.
+    Purge {
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -128,6 +135,41 @@ pub fn run(cli: Cli) -> ExitCode {
                     started.elapsed(),
                     settings.data_key_file.display()
                 );
+                Ok(())
+            }
+            Command::Purge { dry_run } => {
+                let conn = db::connect(&settings).await?;
+                db::migrate(&conn).await?;
+                // The key is checked as at start: a purge must not run
+                // against data it could not have opened.
+                crate::vault::open_for(&conn, settings.data_key_source()).await?;
+                let now = chrono::Utc::now();
+                let policy = settings.retention;
+                if dry_run {
+                    let due = crate::retention::schedule(&conn, &policy, now).await?;
+                    println!("due now under the retention policy (nothing is changed):");
+                    for s in &due.submissions {
+                        println!(
+                            "  submission {} ({}, last activity {}, due {})",
+                            s.id,
+                            s.status.as_str(),
+                            s.last_activity.date_naive(),
+                            s.due_at.date_naive()
+                        );
+                    }
+                    println!("  {} submission(s)", due.submissions.len());
+                    for g in &due.groups {
+                        println!("  {} {}", g.count, g.kind.label().to_lowercase());
+                    }
+                } else {
+                    let purged = crate::retention::run(&conn, &policy, now).await?;
+                    crate::mail::remove_from_outbox(&settings.data_dir.join("outbox"), &purged.mail_ids)
+                        .await;
+                    crate::db::checkpoint(&conn).await;
+                    for (kind, n) in &purged.counts {
+                        println!("purged {n} {}", kind.label().to_lowercase());
+                    }
+                }
                 Ok(())
             }
             Command::Restore { from } => {

@@ -13,6 +13,7 @@ use std::{
 };
 
 use clap::{CommandFactory, FromArgMatches};
+use stipple_app::domain::api::RetentionPolicy;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {message}")]
@@ -94,6 +95,8 @@ pub struct Settings {
     pub consent_grace_days: u32,
     /// A request body must arrive within this many seconds.
     pub body_timeout_secs: u64,
+    /// How long each kind of record is kept (`STIPPLE_RETAIN_*`).
+    pub retention: RetentionPolicy,
 }
 
 /// So many requests per so many seconds: written `10/hour`, `5/30s`, `3/day`.
@@ -268,6 +271,55 @@ struct Raw {
         value_parser = clap::value_parser!(u64).range(1..=600),
     )]
     body_timeout_secs: u64,
+    #[arg(
+        long,
+        env = "STIPPLE_RETAIN_CONSENT_YEARS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..=100),
+    )]
+    retain_consent_years: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_RETAIN_UNREVIEWED_DAYS",
+        default_value_t = 365,
+        value_parser = clap::value_parser!(u32).range(1..=36500),
+    )]
+    retain_unreviewed_days: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_RETAIN_INVITE_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=3650),
+    )]
+    retain_invite_days: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_RETAIN_MAIL_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=3650),
+    )]
+    retain_mail_days: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_RETAIN_SESSION_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=3650),
+    )]
+    retain_session_days: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_RETAIN_LOGIN_FAILURE_DAYS",
+        default_value_t = 90,
+        value_parser = clap::value_parser!(u32).range(1..=3650),
+    )]
+    retain_login_failure_days: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_RETAIN_AUDIT_ADDRESS_DAYS",
+        default_value_t = 90,
+        value_parser = clap::value_parser!(u32).range(1..=3650),
+    )]
+    retain_audit_address_days: u32,
 }
 
 /// Built once and kept, so the variable names it holds are `'static` and can
@@ -640,6 +692,15 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
         receipt_days: raw.receipt_days,
         consent_grace_days: raw.consent_grace_days,
         body_timeout_secs: raw.body_timeout_secs,
+        retention: RetentionPolicy {
+            consent_years: raw.retain_consent_years,
+            unreviewed_days: raw.retain_unreviewed_days,
+            invite_days: raw.retain_invite_days,
+            mail_days: raw.retain_mail_days,
+            session_days: raw.retain_session_days,
+            login_failure_days: raw.retain_login_failure_days,
+            audit_address_days: raw.retain_audit_address_days,
+        },
     })
 }
 

@@ -6,6 +6,7 @@
 //! - `auth`: staff accounts, sessions and the guard of the staff routes;
 //! - features: `intake` (the client's submissions), `invites`, `review`
 //!   (the staff queue), each with its own route table;
+//! - `retention`: the policy's daily purge, over the features above;
 //! - `startup` wires the features' tables into one server; `openapi`
 //!   describes them.
 
@@ -28,6 +29,7 @@ pub mod invites;
 pub mod limits;
 pub mod mail;
 pub mod openapi;
+pub mod retention;
 pub mod review;
 pub mod secret;
 pub mod startup;

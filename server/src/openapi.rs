@@ -18,7 +18,7 @@ use utoipa::{
 use crate::{
     audit, auth,
     endpoints::{self as routes, Access, Endpoint, Verb},
-    http, intake, invites, review,
+    http, intake, invites, retention, review,
     state::AppState,
 };
 
@@ -56,6 +56,7 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
         invites::handlers::open,
         invites::handlers::create,
         invites::handlers::list,
+        invites::handlers::delete,
         auth::handlers::login,
         auth::handlers::logout,
         auth::handlers::me,
@@ -83,6 +84,7 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
         review::handlers::email_pdf,
         review::handlers::export_csv,
         audit::handlers::list,
+        retention::handlers::report,
     ),
     tags(
         (name = "health"),

@@ -18,7 +18,7 @@ use crate::{
     files, http, intake, invites,
     limits::Limiter,
     mail::{MailSender, Transport},
-    openapi, review,
+    openapi, retention, review,
     secret::SecretKey,
     state::AppState,
 };
@@ -33,6 +33,7 @@ pub static ENDPOINTS: &[&[Endpoint]] = &[
     auth::ENDPOINTS,
     review::ENDPOINTS,
     audit::ENDPOINTS,
+    retention::ENDPOINTS,
 ];
 
 pub struct Application {
@@ -101,6 +102,12 @@ impl Application {
             secret.clone(),
         ));
         tokio::spawn(prune_counters(limiter.clone()));
+        // Applies the retention policy now and daily.
+        tokio::spawn(retention::daily(
+            conn.clone(),
+            settings.retention,
+            settings.data_dir.join("outbox"),
+        ));
         let state = AppState {
             limiter,
             healthy_at: Default::default(),

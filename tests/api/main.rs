@@ -9,6 +9,7 @@ mod limits;
 mod links;
 mod mail;
 mod openapi;
+mod retention;
 mod staff_access;
 mod staff_accounts;
 mod staff_queue;

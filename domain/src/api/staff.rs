@@ -7,8 +7,8 @@ use uuid::Uuid;
 use crate::{
     flags::Flag,
     states::{
-        AccountStatus, AuditAction, InviteStatus, MailKind, MailStatus, ReviewStatus, Role,
-        SessionStage, StaffLinkPurpose,
+        AccountStatus, AuditAction, InviteStatus, MailKind, MailStatus, PurgeKind, ReviewStatus,
+        Role, SessionStage, StaffLinkPurpose,
     },
 };
 
@@ -457,4 +457,65 @@ pub struct AuditPage {
     pub items: Vec<AuditEntry>,
     /// Pass as `before` for older entries; null on the last page.
     pub next: Option<i64>,
+}
+
+/// The clinic's retention policy (settings `STIPPLE_RETAIN_*`): how long
+/// each kind of record is kept after its last activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RetentionPolicy {
+    /// Reviewed intakes with their signed consent, in years after the last
+    /// activity (received, status change, note or e-mail).
+    pub consent_years: u32,
+    /// Intakes never reviewed, or declined, in days after the last activity.
+    pub unreviewed_days: u32,
+    /// Invites, in days after they expired (used ones too: the submission
+    /// keeps what the clinic needs).
+    pub invite_days: u32,
+    /// The text of sent (or abandoned) e-mails, in days after sending.
+    pub mail_days: u32,
+    /// Staff sessions, in days after their last request.
+    pub session_days: u32,
+    /// Failed sign-in records, in days.
+    pub login_failure_days: u32,
+    /// Client addresses in the audit log, in days; the entry itself stays.
+    pub audit_address_days: u32,
+}
+
+/// An intake that falls due for purging.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DueSubmission {
+    pub id: Uuid,
+    pub client_name: String,
+    pub status: ReviewStatus,
+    #[serde(with = "super::wire::instant")]
+    pub last_activity: DateTime<Utc>,
+    #[serde(with = "super::wire::instant")]
+    pub due_at: DateTime<Utc>,
+}
+
+/// Records of one kind that fall due, with the first date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DueGroup {
+    pub kind: PurgeKind,
+    pub count: u64,
+    #[serde(with = "super::wire::instant")]
+    pub first_due: DateTime<Utc>,
+}
+
+/// `GET /api/v1/staff/retention` (admin): the policy, and what it purges
+/// within the next `horizon_days` (overdue records included: the daily run
+/// takes them next).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RetentionReport {
+    pub policy: RetentionPolicy,
+    pub horizon_days: u32,
+    pub submissions: Vec<DueSubmission>,
+    pub groups: Vec<DueGroup>,
+    /// When the last retention run finished, if any.
+    #[serde(default, with = "super::wire::instant_opt")]
+    pub last_run: Option<DateTime<Utc>>,
 }

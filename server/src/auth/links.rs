@@ -87,6 +87,7 @@ fn link_mail(
         ),
     };
     NewMail {
+        invite_id: None,
         submission_id: None,
         kind: MailKind::StaffAccess,
         to_address: user.email.clone(),

@@ -153,6 +153,7 @@ pub async fn create(
         let clinic = state.templates.current().clinic_name.clone();
         NewMail {
             submission_id: None,
+            invite_id: Some(row.id),
             kind: MailKind::Invite,
             to_address: email.clone().expect("checked above"),
             to_name: name.clone(),
@@ -192,11 +193,30 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/staff/invites", tag = "staff",
     responses((status = 200, description = "The 200 newest invites.", body = InviteList)))]
 pub async fn list(_staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    use crate::entities::submission;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     let tz = state.settings.timezone;
-    let items = invites::recent(&state.db, 200)
+    let rows = invites::recent(&state.db, 200).await?;
+    // A used invite no longer holds a name: the submission's is shown.
+    let used: Vec<uuid::Uuid> = rows.iter().filter_map(|i| i.submission_id).collect();
+    let names: std::collections::HashMap<uuid::Uuid, String> = submission::Entity::find()
+        .select_only()
+        .columns([submission::Column::Id, submission::Column::ClientName])
+        .filter(submission::Column::Id.is_in(used))
+        .into_tuple::<(uuid::Uuid, String)>()
+        .all(&state.db)
         .await?
+        .into_iter()
+        .collect();
+    let items = rows
         .iter()
-        .map(|i| invite(i, tz))
+        .map(|i| {
+            let mut shown = invite(i, tz);
+            if let Some(name) = i.submission_id.and_then(|s| names.get(&s)) {
+                shown.client_name = name.clone();
+            }
+            shown
+        })
         .collect();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -241,4 +261,38 @@ pub async fn open(
             appointment_date: local.date_naive(),
             appointment_local: local.format("%A %-d %B %Y, %H:%M").to_string(),
         }))
+}
+
+/// `DELETE /api/v1/staff/invites/{id}`: deletes the invite and the
+/// invitation e-mail; the link stops working. A submission made through it
+/// is kept (it no longer shows the booked appointment).
+#[utoipa::path(delete, path = "/api/v1/staff/invites/{id}", tag = "staff",
+    params(("id" = String, Path, description = "The invite id (a UUID; anything else is 404).")),
+    responses(
+        (status = 204, description = "Deleted; the audit log keeps a tombstone."),
+        (status = 404, description = "No such invite.", body = ErrorBody),
+    ))]
+pub async fn delete(
+    req: HttpRequest,
+    path: web::Path<String>,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = uuid::Uuid::parse_str(&path).map_err(|_| ApiError::NotFound)?;
+    let txn = state.db.begin().await?;
+    let Some(mail_ids) = invites::delete(&txn, id).await? else {
+        return Err(ApiError::NotFound);
+    };
+    Event::new(
+        AuditAction::InviteDeleted,
+        Some(staff.0.id),
+        Some(client_ip(&req)),
+    )
+    .invite(id)
+    .record(&txn)
+    .await?;
+    txn.commit().await?;
+    crate::mail::remove_from_outbox(&state.settings.data_dir.join("outbox"), &mail_ids).await;
+    crate::db::checkpoint(&state.db).await;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -25,4 +25,10 @@ pub static ENDPOINTS: &[Endpoint] = &[
         access: Access::Staff,
         handler: |r| r.to(handlers::list),
     },
+    Endpoint {
+        verb: Verb::Delete,
+        path: "/api/v1/staff/invites/{id}",
+        access: Access::Staff,
+        handler: |r| r.to(handlers::delete),
+    },
 ];

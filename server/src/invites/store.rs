@@ -119,7 +119,9 @@ pub async fn mark_emailed(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbE
 }
 
 /// Uses the invite up for `submission_id` (inside the submission's
-/// transaction). `false` if another submission took it first.
+/// transaction). `false` if another submission took it first. The name and
+/// contact staff typed are dropped: the submission holds the client's own,
+/// and an invite keeps only the appointment it booked.
 pub async fn use_up(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -128,10 +130,42 @@ pub async fn use_up(
     let done = entity::Entity::update_many()
         .col_expr(entity::Column::SubmittedAt, Expr::value(Utc::now()))
         .col_expr(entity::Column::SubmissionId, Expr::value(submission_id))
+        .col_expr(entity::Column::ClientName, Expr::value(""))
+        .col_expr(
+            entity::Column::ClientEmail,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            entity::Column::ClientPhone,
+            Expr::value(Option::<String>::None),
+        )
         .filter(entity::Column::Id.eq(id))
         .filter(entity::Column::SubmissionId.is_null())
         .filter(entity::Column::SubmittedAt.is_null())
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
+}
+
+/// Deletes an invite with the invitation e-mail that carried its link
+/// (inside the caller's transaction). Returns the ids of the deleted mail,
+/// for the outbox, or `None` when there was no such invite.
+pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Vec<Uuid>>, DbErr> {
+    use crate::entities::mail_message as mail;
+    if entity::Entity::find_by_id(id).one(db).await?.is_none() {
+        return Ok(None);
+    }
+    let mail_ids: Vec<Uuid> = mail::Entity::find()
+        .filter(mail::Column::InviteId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    mail::Entity::delete_many()
+        .filter(mail::Column::InviteId.eq(id))
+        .exec(db)
+        .await?;
+    entity::Entity::delete_by_id(id).exec(db).await?;
+    Ok(Some(mail_ids))
 }

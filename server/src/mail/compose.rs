@@ -15,6 +15,8 @@ use crate::{
 
 pub struct NewMail {
     pub submission_id: Option<Uuid>,
+    /// The invite an invitation carries.
+    pub invite_id: Option<Uuid>,
     pub kind: MailKind,
     pub to_address: String,
     pub to_name: String,
@@ -46,6 +48,7 @@ impl NewMail {
             next_attempt_at: Set(now),
             created_at: Set(now),
             sent_at: Set(None),
+            invite_id: Set(self.invite_id),
         };
         entity::Entity::insert(row)
             .exec_without_returning(db)
@@ -88,6 +91,7 @@ pub fn consent_copy(submission: &Submission, template: &ConsentTemplate) -> Opti
         id = submission.id,
     );
     Some(NewMail {
+        invite_id: None,
         submission_id: Some(submission.id),
         kind: MailKind::ConsentCopy,
         to_address: to.to_string(),

@@ -530,7 +530,9 @@ pub async fn delete(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let Some(mail_ids) = queue::erase(&state.db, id, admin.0.id, client_ip(&req)).await? else {
+    let Some(mail_ids) =
+        queue::erase(&state.db, id, Some((admin.0.id, client_ip(&req))), "").await?
+    else {
         return Err(ApiError::NotFound);
     };
     // Gone from every file: the outbox, and the WAL's older copies.

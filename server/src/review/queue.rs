@@ -320,12 +320,14 @@ pub fn stored_flags(row: &entity::Model) -> Vec<Flag> {
 /// Erases a submission: the answers, signature, PDF, notes and mail go;
 /// the audit log keeps a tombstone (id, hash, when, by whom) and the id can
 /// never be stored again. Returns the ids of the erased mail (for the
-/// outbox), or `None` when there was no such submission.
+/// outbox), or `None` when there was no such submission. `by` is the
+/// admin who asked, with their address, or `None` for the retention policy;
+/// `why` starts the tombstone's detail.
 pub async fn erase(
     db: &DatabaseConnection,
     id: Uuid,
-    staff_id: Uuid,
-    ip: String,
+    by: Option<(Uuid, String)>,
+    why: &str,
 ) -> Result<Option<Vec<Uuid>>, DbErr> {
     use crate::entities::mail_message as mail;
     let txn = db.begin().await?;
@@ -359,6 +361,18 @@ pub async fn erase(
         .all(&txn)
         .await?;
     for i in invites {
+        mail_ids.extend(
+            mail::Entity::find()
+                .filter(mail::Column::InviteId.eq(i.id))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|m| m.id),
+        );
+        mail::Entity::delete_many()
+            .filter(mail::Column::InviteId.eq(i.id))
+            .exec(&txn)
+            .await?;
         if let Some(address) = &i.client_email {
             mail_ids.extend(
                 mail::Entity::find()
@@ -390,10 +404,11 @@ pub async fn erase(
             .await?;
     }
     entity::Entity::delete_by_id(id).exec(&txn).await?;
-    Event::new(AuditAction::SubmissionDeleted, Some(staff_id), Some(ip))
+    let (staff_id, ip) = by.unzip();
+    Event::new(AuditAction::SubmissionDeleted, staff_id, ip)
         .submission(id)
         .detail(format!(
-            "received {}; sha256 {}",
+            "{why}received {}; sha256 {}",
             row.received_at.to_rfc3339(),
             row.canonical_sha256
         ))

@@ -32,6 +32,16 @@ fn Invites() -> impl IntoView {
         let (body, csrf) = (body.clone(), csrf.get_value());
         async move { call::<Invite>("POST", "/api/v1/staff/invites", Some(&body), &csrf).await }
     });
+    // Deleting an invite ends its link and deletes its invitation e-mail.
+    let delete = Action::new_local(move |id: &String| {
+        let (url, csrf) = (format!("/api/v1/staff/invites/{id}"), csrf.get_value());
+        async move {
+            let done = call::<()>("DELETE", &url, None::<&()>, &csrf).await;
+            list.refetch();
+            done
+        }
+    });
+    let delete_failure = move || delete.value().get().and_then(Result::err);
     let busy = create.pending();
     let created = move || create.value().get().and_then(Result::ok);
     let failure = move || create.value().get().and_then(Result::err);
@@ -96,7 +106,9 @@ fn Invites() -> impl IntoView {
         <section class="card">
             <h2>"Recent invites"</h2>
             <ul class="invites" id="invites">
-                {move || items().into_iter().map(|i| view! {
+                {move || items().into_iter().map(|i| {
+                    let (id, who) = (i.id.to_string(), i.client_name.clone());
+                    view! {
                     <li data-id=i.id.to_string()>
                         <strong>{i.client_name}</strong>
                         <span class=format!("pill {}", i.status.as_str())>{i.status.label()}</span>
@@ -104,9 +116,16 @@ fn Invites() -> impl IntoView {
                             {format!("{} · {} · expires {}", i.appointment_local,
                                 i.email.or(i.phone).unwrap_or_default(), local_time(&i.expires_at))}
                         </span>
+                        <button type="button" class="button small" aria-label=format!("Delete the invite for {who}")
+                            on:click=move |_| {
+                                if crate::browser::confirm("Delete this invite? Its link stops working and its e-mail is deleted.") {
+                                    delete.dispatch(id.clone());
+                                }
+                            }>"Delete"</button>
                     </li>
-                }).collect_view()}
+                }}).collect_view()}
             </ul>
+            <div role="alert">{move || delete_failure().map(|f| view! { <p class="error">{f}</p> })}</div>
         </section>
     }
 }

@@ -10,6 +10,7 @@ pub mod invites;
 pub mod join;
 pub mod login;
 pub mod queue;
+pub mod retention;
 pub mod team;
 
 use chrono::{DateTime, Utc};
@@ -166,6 +167,7 @@ pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
                     {move || me.get().filter(|m| m.is_admin() && m.stage == SessionStage::Ready).map(|_| view! {
                         <a href="/staff/audit">"Audit log"</a>
                         <a href="/staff/team">"Team"</a>
+                        <a href="/staff/retention">"Retention"</a>
                     })}
                     <a href="/staff/account">"Account"</a>
                 </nav>
