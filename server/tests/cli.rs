@@ -241,3 +241,73 @@ fn a_data_key_that_does_not_fit_stops_start_up_naming_the_setting() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside STIPPLE_DATA_DIR"));
 }
+
+#[test]
+fn purge_dry_run_lists_what_is_due_and_only_purge_changes_anything() {
+    use sea_orm::{ActiveValue::Set, Database, EntityTrait, PaginatorTrait};
+    use stipple_server::entities::invite;
+
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = stipple()
+            .args(args)
+            .env("STIPPLE_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["migrate"]);
+    let url = format!("sqlite://{}?mode=rw", dir.path().join("stipple.db").display());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let invites = || {
+        rt.block_on(async {
+            let db = Database::connect(&url).await.unwrap();
+            invite::Entity::find().count(&db).await.unwrap()
+        })
+    };
+    // An invite that expired 40 days ago, never used; one still valid.
+    rt.block_on(async {
+        let db = Database::connect(&url).await.unwrap();
+        let now = chrono::Utc::now();
+        for (name, expires) in [
+            ("Old Invite", now - chrono::Duration::days(40)),
+            ("New Invite", now + chrono::Duration::days(4)),
+        ] {
+            invite::Entity::insert(invite::ActiveModel {
+                id: Set(uuid::Uuid::new_v4()),
+                token_sha256: Set(format!("{:064}", expires.timestamp())),
+                client_name: Set(name.into()),
+                client_email: Set(None),
+                client_phone: Set(Some("+44 7700 900123".into())),
+                appointment_at: Set(expires),
+                expires_at: Set(expires),
+                created_by: Set(None),
+                created_at: Set(expires - chrono::Duration::days(14)),
+                emailed_at: Set(None),
+                opened_at: Set(None),
+                submitted_at: Set(None),
+                submission_id: Set(None),
+            })
+            .exec_without_returning(&db)
+            .await
+            .unwrap();
+        }
+    });
+
+    let listed = run(&["purge", "--dry-run"]);
+    assert!(listed.contains("nothing is changed"), "{listed}");
+    assert!(listed.contains("1 expired invites never used"), "{listed}");
+    assert!(!listed.contains("Old Invite"), "no names: {listed}");
+    assert_eq!(invites(), 2, "a dry run changes nothing");
+
+    let done = run(&["purge"]);
+    assert!(done.contains("purged 1 expired invites never used"), "{done}");
+    assert_eq!(invites(), 1);
+    let again = run(&["purge", "--dry-run"]);
+    assert!(again.contains("0 submission(s)") && !again.contains("invites"), "{again}");
+}
