@@ -9,6 +9,47 @@ const WASM = "/pkg/stipple_bg.wasm"; // @wasm
 const STAFF_GLUE = "/pkg/stipple_staff.js"; // @staff_glue
 const STAFF_WASM = "/pkg/stipple_staff_bg.wasm"; // @staff_wasm
 
+// A kiosk starts every client on a freshly loaded page (the app reloads it
+// between clients), with nothing an earlier client left in this browser:
+// no saved draft or receipt, and no outbox record except an intake still
+// waiting to be sent.
+const KIOSK = new URLSearchParams(location.search).get("kiosk") === "1";
+if (!STAFF && KIOSK) {
+  try {
+    for (const k of Object.keys(localStorage)) if (k.startsWith("stipple.")) localStorage.removeItem(k);
+  } catch (e) {}
+  if (self.stippleOutbox) self.stippleOutbox.forgetSettled().catch(() => {});
+}
+
+// A draft holds health answers and a signature on whatever device the
+// client used, perhaps a shared one: it is deleted this many days after its
+// last change (the intake's first step tells the client).
+const DRAFT = "stipple.intake.draft";
+const DRAFT_AT = DRAFT + ".at";
+const DRAFT_DAYS = 7;
+if (!STAFF) {
+  try {
+    const at = Number(localStorage.getItem(DRAFT_AT));
+    if (localStorage.getItem(DRAFT) === null) {
+      localStorage.removeItem(DRAFT_AT);
+    } else if (!at) {
+      localStorage.setItem(DRAFT_AT, String(Date.now()));
+    } else if (Date.now() - at > DRAFT_DAYS * 24 * 3600 * 1000) {
+      localStorage.removeItem(DRAFT);
+      localStorage.removeItem(DRAFT_AT);
+    }
+    // Any answer typed, chosen or drawn is a change.
+    const touch = () => {
+      try {
+        localStorage.setItem(DRAFT_AT, String(Date.now()));
+      } catch (e) {}
+    };
+    for (const e of ["input", "change", "pointerup"]) {
+      document.addEventListener(e, touch, { capture: true, passive: true });
+    }
+  } catch (e) {}
+}
+
 // The server-rendered form can be typed into before the WASM arrives (a slow
 // network). Hydration and the restored draft would overwrite those answers,
 // so they are noted now and given back to the app, as if typed again, once
@@ -87,7 +128,6 @@ import(STAFF ? STAFF_GLUE : GLUE).then(async (mod) => {
 // it (answers typed so far are kept on the phone and survive the reload).
 // A kiosk keeps nothing on the device, so it is not offered there: the new
 // release takes over when the kiosk page is next opened.
-const KIOSK = new URLSearchParams(location.search).get("kiosk") === "1";
 let movingOn = false;
 
 function offerReload(reg) {

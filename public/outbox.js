@@ -145,8 +145,10 @@
       return true;
     }
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+      // The answers themselves are not kept: the page's draft holds them
+      // for correcting, and a refused intake leaves nothing else behind.
       await tx("readwrite", (s) =>
-        request(s.put({ ...item, state: "refused", status: res.status, answer: text, refusedAt: Date.now() })),
+        request(s.put({ id: item.id, state: "refused", status: res.status, answer: text, refusedAt: Date.now() })),
       );
       return true;
     }
@@ -201,7 +203,13 @@
     return flushing;
   }
 
-  scope.stippleOutbox = { put, get, remove, flush, TAG };
+  // Everything but what still waits to be sent (a kiosk between clients).
+  const forgetSettled = () =>
+    tx("readwrite", async (s) => {
+      for (const i of await request(s.getAll())) if (i.state !== "queued") s.delete(i.id);
+    });
+
+  scope.stippleOutbox = { put, get, remove, flush, forgetSettled, TAG };
 
   if (typeof window !== "undefined") {
     // The worker tells the page when it sent something.

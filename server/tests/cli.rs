@@ -259,7 +259,10 @@ fn purge_dry_run_lists_what_is_due_and_only_purge_changes_anything() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     run(&["migrate"]);
-    let url = format!("sqlite://{}?mode=rw", dir.path().join("stipple.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rw",
+        dir.path().join("stipple.db").display()
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -306,8 +309,14 @@ fn purge_dry_run_lists_what_is_due_and_only_purge_changes_anything() {
     assert_eq!(invites(), 2, "a dry run changes nothing");
 
     let done = run(&["purge"]);
-    assert!(done.contains("purged 1 expired invites never used"), "{done}");
+    assert!(
+        done.contains("purged 1 expired invites never used"),
+        "{done}"
+    );
     assert_eq!(invites(), 1);
     let again = run(&["purge", "--dry-run"]);
-    assert!(again.contains("0 submission(s)") && !again.contains("invites"), "{again}");
+    assert!(
+        again.contains("0 submission(s)") && !again.contains("invites"),
+        "{again}"
+    );
 }

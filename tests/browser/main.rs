@@ -3,6 +3,7 @@
 
 mod a11y;
 mod abuse;
+mod device;
 mod intake;
 mod kiosk;
 mod landing;

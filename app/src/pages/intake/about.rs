@@ -23,7 +23,7 @@ pub fn AboutYou() -> impl IntoView {
     let (contact, set_contact) = bind!(choice, ctx, preferred_contact);
     let (date, set_date) = bind!(text, ctx, preferred_date);
     view! {
-        <p>"Your answers stay on this phone until you send them at the end."</p>
+        <p>"Your answers stay on this phone until you send them, and are deleted from it 7 days after your last change."</p>
         <TextField path=q::FULL_NAME.path label=q::FULL_NAME.label required=true autocomplete="name" maxlength=120 get=name set=set_name/>
         <TextField path=q::DATE_OF_BIRTH.path label=q::DATE_OF_BIRTH.label kind="date" required=true autocomplete="bday" hint="You must be 18 or older." get=dob set=set_dob/>
         <TextField path=q::EMAIL.path label=q::EMAIL.label kind="email" inputmode="email" autocomplete="email" hint="We send your signed consent here." get=email set=set_email/>

@@ -140,6 +140,12 @@ impl FormCtx {
 
     /// Forgets this client: a fresh draft (kiosk, or after submitting).
     pub fn reset(&self) {
+        // A kiosk reloads: the page load clears what the browser kept
+        // (`hydrate.js`), memory included.
+        if self.kiosk {
+            browser::navigate("");
+            return;
+        }
         browser::remove(DRAFT_KEY);
         browser::remove(RECEIPT_KEY);
         browser::remove(RECEIPT_TIME_KEY);
