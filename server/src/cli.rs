@@ -72,6 +72,10 @@ pub enum Command {
         #[arg(long)]
         from: std::path::PathBuf,
     },
+    /// Make a new data key, put it first in the key file (older keys stay,
+    /// so older backups still open) and seal everything again with it,
+    /// while the servers run; they take the new key up within a minute.
+    RotateKey,
     /// Apply the retention policy now (the server also does it daily);
     /// with --dry-run, only list what is due. Prints ids and counts, never
     /// names.
@@ -132,6 +136,21 @@ pub fn run(cli: Cli) -> ExitCode {
                 println!(
                     "backed up to {} ({bytes} bytes in {:.1?}); keep the data key ({}) apart from it",
                     to.display(),
+                    started.elapsed(),
+                    settings.data_key_file.display()
+                );
+                Ok(())
+            }
+            Command::RotateKey => {
+                let conn = db::connect(&settings).await?;
+                db::migrate(&conn).await?;
+                let started = std::time::Instant::now();
+                let done = crate::vault::rotate::rotate(&conn, settings.data_key_source()).await?;
+                println!(
+                    "now sealing with data key {}: {} values sealed again in {:.1?}; the older keys \
+                     stay in {} (older backups need them): back the file up again",
+                    done.key_id,
+                    done.resealed,
                     started.elapsed(),
                     settings.data_key_file.display()
                 );

@@ -55,6 +55,7 @@ impl Application {
         let conn = db::connect(&settings).await?;
         db::migrate(&conn).await?;
         let vault = Arc::new(crate::vault::open_for(&conn, settings.data_key_source()).await?);
+        tokio::spawn(crate::vault::follow_key_file(vault.clone()));
         let backfilled = review::queue::backfill_flags(&conn, &vault).await?;
         if backfilled > 0 {
             tracing::info!(

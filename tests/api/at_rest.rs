@@ -315,3 +315,115 @@ db_test!(an_erased_submission_is_gone_from_every_file, |app| {
     );
     assert_eq!(found_in_clear(&app, &marker).await, Vec::<String>::new());
 });
+
+/// The id of the key a sealed value (bytes, or `sv1:` text) was sealed with.
+fn key_of(sealed: &[u8]) -> String {
+    let bytes = match sealed.strip_prefix(b"sv1:") {
+        Some(b64) => {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(b64)
+                .unwrap()
+        }
+        None => sealed.to_vec(),
+    };
+    assert!(is_sealed(&bytes), "sealed");
+    hex::encode(&bytes[3..7])
+}
+
+/// Every sealed value's key id, column by column.
+async fn sealing_keys(app: &TestApp) -> Vec<(String, String)> {
+    let db = app.db().await;
+    let mut keys = Vec::new();
+    for row in submission::Entity::find().all(&db).await.unwrap() {
+        keys.push(("answers".into(), key_of(row.answers.as_bytes())));
+        keys.push(("strokes".into(), key_of(row.signature_strokes.as_bytes())));
+        keys.push(("png".into(), key_of(&row.signature_png)));
+    }
+    for row in consent_pdf::Entity::find().all(&db).await.unwrap() {
+        keys.push(("pdf".into(), key_of(&row.pdf)));
+    }
+    for row in submission_note::Entity::find().all(&db).await.unwrap() {
+        keys.push(("note".into(), key_of(row.text.as_bytes())));
+    }
+    for row in mail_message::Entity::find().all(&db).await.unwrap() {
+        keys.push(("mail".into(), key_of(row.body_text.as_bytes())));
+    }
+    keys
+}
+
+db_test!(
+    rotating_the_key_while_serving_seals_everything_again,
+    |app| {
+        let (id, token) = app.submit(&marked("rotate")).await;
+        let staff = app.staff("staff").await;
+        staff
+            .post(
+                &format!("/api/v1/staff/submissions/{id}/notes"),
+                &json!({"text": "before the rotation"}),
+            )
+            .await;
+        let key_file = app.key_dir.path().join("data.key");
+        let old_file = std::fs::read_to_string(&key_file).unwrap();
+        let old_key = app.vault().key_id();
+        let before = sealing_keys(&app).await;
+        assert!(before.len() >= 6 && before.iter().all(|(_, k)| *k == old_key));
+
+        let done = stipple_server::vault::rotate::rotate(
+            &app.db().await,
+            stipple_server::vault::KeySource::File(&key_file),
+        )
+        .await
+        .unwrap();
+        assert_ne!(done.key_id, old_key);
+        assert_eq!(
+            done.resealed as usize,
+            before.len() - 2,
+            "3 submission columns count once"
+        );
+        let lines: Vec<String> = std::fs::read_to_string(&key_file)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(lines.len(), 2, "the older key stays");
+        assert_eq!(lines[1], old_file.trim());
+        assert_eq!(app.vault().key_id(), done.key_id);
+        let after = sealing_keys(&app).await;
+        assert!(after.iter().all(|(_, k)| *k == done.key_id), "{after:?}");
+        assert_eq!(app.count_rows("data_key").await, 2);
+
+        // The running server reads what the rotation sealed, and seals new
+        // records with the new key.
+        let detail = staff
+            .get_json(&format!("/api/v1/staff/submissions/{id}"))
+            .await;
+        assert_eq!(detail["notes"][0]["text"], "before the rotation");
+        assert_eq!(app.consent_pdf(&id, &token).await.status(), 200);
+        app.submit(&fresh_submission()).await;
+        assert!(sealing_keys(&app)
+            .await
+            .iter()
+            .all(|(_, k)| *k == done.key_id));
+        // Again: nothing left to seal.
+        let again = stipple_server::vault::rotate::reseal_all(&app.db().await, &app.vault())
+            .await
+            .unwrap();
+        assert_eq!(again, 0);
+
+        // The key file from before the rotation no longer starts a server.
+        let stale = app.key_dir.path().join("before.key");
+        std::fs::write(&stale, &old_file).unwrap();
+        let err = stipple_server::vault::open_for(
+            &app.db().await,
+            stipple_server::vault::KeySource::File(&stale),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("rotate-key") && err.contains("STIPPLE_DATA_KEY_FILE"),
+            "{err}"
+        );
+    }
+);

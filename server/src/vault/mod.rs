@@ -115,6 +115,12 @@ pub enum KeyError {
          STIPPLE_DATA_KEY_FILE (or STIPPLE_DATA_KEY) to the key it was written with"
     )]
     Missing { path: String },
+    #[error(
+        "the database has been moved to data key {key_id} (stipple rotate-key), which {path} \
+         does not hold: set STIPPLE_DATA_KEY_FILE (or STIPPLE_DATA_KEY) to the key file after \
+         the rotation"
+    )]
+    Outdated { path: String, key_id: String },
 }
 
 struct Key {
@@ -135,9 +141,12 @@ impl Key {
 /// The data keys: the first seals, every one opens (older keys stay after a
 /// rotation so older backups remain readable).
 pub struct Vault {
-    keys: Vec<Key>,
+    /// Behind a lock: a rotation adds a key while the server runs.
+    keys: std::sync::RwLock<Vec<Key>>,
     /// Where the key came from, for messages.
     pub source: String,
+    /// The key file, read again when it changes (a rotation).
+    file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -190,8 +199,9 @@ impl Vault {
         match source {
             KeySource::Value(v) => Ok((
                 Self {
-                    keys: parse_keys(v, "STIPPLE_DATA_KEY")?,
+                    keys: parse_keys(v, "STIPPLE_DATA_KEY")?.into(),
                     source: "STIPPLE_DATA_KEY".into(),
+                    file: None,
                 },
                 None,
             )),
@@ -200,8 +210,9 @@ impl Vault {
                 match fs::read_to_string(path) {
                     Ok(text) => Ok((
                         Self {
-                            keys: parse_keys(&text, &shown)?,
+                            keys: parse_keys(&text, &shown)?.into(),
                             source: shown,
+                            file: Some(path.to_path_buf()),
                         },
                         None,
                     )),
@@ -234,29 +245,69 @@ impl Vault {
                 file.write_all(format!("{}\n", hex::encode(key)).as_bytes())
                     .map_err(fail)?;
                 Ok(Self {
-                    keys: vec![Key::new(&key)],
+                    keys: vec![Key::new(&key)].into(),
                     source: shown,
+                    file: Some(path.to_path_buf()),
                 })
             }
             // Another process made it first: use theirs.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let text = fs::read_to_string(path).map_err(fail)?;
                 Ok(Self {
-                    keys: parse_keys(&text, &shown)?,
+                    keys: parse_keys(&text, &shown)?.into(),
                     source: shown,
+                    file: Some(path.to_path_buf()),
                 })
             }
             Err(e) => Err(fail(e)),
         }
     }
 
+    fn keys(&self) -> std::sync::RwLockReadGuard<'_, Vec<Key>> {
+        // A panic while holding the lock cannot leave the keys half-made:
+        // they are replaced whole.
+        self.keys.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the key with this id (hex) is among the keys.
+    pub fn holds(&self, key_id: &str) -> bool {
+        self.keys().iter().any(|k| hex::encode(k.id) == key_id)
+    }
+
     /// The current key's id, as stored with the database's check value.
     pub fn key_id(&self) -> String {
-        hex::encode(self.keys[0].id)
+        hex::encode(self.keys()[0].id)
+    }
+
+    /// Reads the key file again. A new first key (a rotation) is taken up;
+    /// a file that no longer holds every key in use is ignored, since what
+    /// those keys sealed could no longer be opened. Returns whether the
+    /// keys changed.
+    pub fn reload(&self) -> Result<bool, KeyError> {
+        let Some(path) = &self.file else {
+            return Ok(false);
+        };
+        let text = fs::read_to_string(path)
+            .map_err(|e| KeyError::Unusable(format!("cannot read {}: {e}", path.display())))?;
+        let fresh = parse_keys(&text, &self.source)?;
+        let ids = |keys: &[Key]| keys.iter().map(|k| k.id).collect::<Vec<_>>();
+        let (old, new) = (ids(&self.keys()), ids(&fresh));
+        if old == new {
+            return Ok(false);
+        }
+        if !old.iter().all(|id| new.contains(id)) {
+            return Err(KeyError::Unusable(format!(
+                "{} no longer holds every key in use; keeping the keys read before",
+                self.source
+            )));
+        }
+        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        Ok(true)
     }
 
     pub fn seal(&self, at: Field, plain: &[u8]) -> Vec<u8> {
-        let key = &self.keys[0];
+        let keys = self.keys();
+        let key = &keys[0];
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let mut out = Vec::with_capacity(HEADER + plain.len() + 16);
         out.extend_from_slice(MAGIC);
@@ -287,8 +338,13 @@ impl Vault {
             return Err(unreadable());
         }
         let (header, body) = sealed.split_at(HEADER);
-        let key = self
-            .keys
+        let unknown = !self.keys().iter().any(|k| k.id == header[3..7]);
+        // Sealed by a server that took up a newer key first: read the file.
+        if unknown && self.reload().is_err() {
+            return Err(unreadable());
+        }
+        let keys = self.keys();
+        let key = keys
             .iter()
             .find(|k| k.id == header[3..7])
             .ok_or_else(unreadable)?;
@@ -355,6 +411,38 @@ pub fn is_sealed(v: &[u8]) -> bool {
     v.starts_with(MAGIC)
 }
 
+/// The id of the key a sealed value was sealed with.
+fn sealed_with(v: &[u8]) -> Option<[u8; 4]> {
+    (v.len() >= HEADER && &v[..3] == MAGIC).then(|| [v[3], v[4], v[5], v[6]])
+}
+
+impl Vault {
+    /// The value sealed again with the current key, or `None` when it is
+    /// sealed with it already.
+    pub fn reseal(&self, at: Field, sealed: &[u8]) -> Result<Option<Vec<u8>>, Unreadable> {
+        if sealed_with(sealed) == Some(self.keys()[0].id) {
+            return Ok(None);
+        }
+        let plain = self.open(at, sealed)?;
+        Ok(Some(self.seal(at, &plain)))
+    }
+
+    /// [`Vault::reseal`] for text columns.
+    pub fn reseal_text(&self, at: Field, sealed: &str) -> Result<Option<String>, Unreadable> {
+        let current = self.keys()[0].id;
+        let bytes = sealed.strip_prefix(TEXT_PREFIX).and_then(|b| {
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(b)
+                .ok()
+        });
+        if bytes.as_deref().and_then(sealed_with) == Some(current) {
+            return Ok(None);
+        }
+        let plain = self.open_text(at, sealed)?;
+        Ok(Some(self.seal_text(at, &plain)))
+    }
+}
+
 /// The data key for this server and database: read (or made, on the
 /// zero-set-up default), checked against the value the database keeps
 /// sealed with it, and, on the first start with sealing, every older row
@@ -376,7 +464,18 @@ pub async fn open_for(
              directory; without it the records cannot be read"
         );
     }
-    let check = Field::new("data_key", "check_value", Uuid::nil());
+    let check = check_field();
+    // The database was rotated to a newer key than this file holds: what
+    // it sealed since would not open.
+    if let Some(newest) = known.iter().max_by_key(|k| k.created_at) {
+        if !vault.holds(&newest.key_id) {
+            return Err(KeyError::Outdated {
+                path: vault.source.clone(),
+                key_id: newest.key_id.clone(),
+            }
+            .into());
+        }
+    }
     if let Some(row) = known.iter().find(|k| k.key_id == vault.key_id()) {
         if vault.open_text(check, &row.check_value).is_err() {
             return Err(KeyError::Wrong {
@@ -400,18 +499,7 @@ pub async fn open_for(
     }
     let txn = db.begin().await?;
     let first = data_key::Entity::find().count(&txn).await? == 0;
-    data_key::Entity::insert(data_key::ActiveModel {
-        key_id: sea_orm::ActiveValue::Set(vault.key_id()),
-        check_value: sea_orm::ActiveValue::Set(vault.seal_text(check, "stipple data key")),
-        created_at: sea_orm::ActiveValue::Set(chrono::Utc::now()),
-    })
-    .on_conflict(
-        sea_orm::sea_query::OnConflict::column(data_key::Column::KeyId)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
+    register(&txn, &vault).await?;
     if first {
         let sealed = older::seal_all(&txn, &vault).await?;
         if sealed > 0 {
@@ -422,87 +510,47 @@ pub async fn open_for(
     Ok(vault)
 }
 
-/// Sealing what an earlier version stored in clear.
-mod older {
-    use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+/// Keeps, for the vault's current key, a value sealed with it: a server
+/// started with another key finds out before touching anything.
+async fn register(db: &impl sea_orm::ConnectionTrait, vault: &Vault) -> Result<(), sea_orm::DbErr> {
+    use crate::entities::data_key;
+    use sea_orm::EntityTrait;
+    data_key::Entity::insert(data_key::ActiveModel {
+        key_id: sea_orm::ActiveValue::Set(vault.key_id()),
+        check_value: sea_orm::ActiveValue::Set(vault.seal_text(check_field(), "stipple data key")),
+        created_at: sea_orm::ActiveValue::Set(chrono::Utc::now()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(data_key::Column::KeyId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
 
-    use stipple_app::domain::{flags, Submission};
+/// Where the database's check value for a key lives.
+fn check_field() -> Field {
+    Field::new("data_key", "check_value", Uuid::nil())
+}
 
-    use super::{at, is_sealed, is_sealed_text, Vault};
-    use crate::entities::{consent_pdf, mail_message, submission, submission_note};
+mod older;
+pub mod rotate;
 
-    pub async fn seal_all(db: &impl ConnectionTrait, vault: &Vault) -> Result<usize, DbErr> {
-        let mut n = 0;
-        for row in submission::Entity::find().all(db).await? {
-            let mut update =
-                submission::Entity::update_many().filter(submission::Column::Id.eq(row.id));
-            if !is_sealed_text(&row.answers) {
-                update = update.col_expr(
-                    submission::Column::Answers,
-                    Expr::value(vault.seal_text(at::answers(row.id), &row.answers)),
-                );
-                // Flags written before could repeat a scar's description;
-                // the ones stored now repeat no free text.
-                if let Ok(s) = serde_json::from_str::<Submission>(&row.answers) {
-                    let now = flags(&s, row.received_at.date_naive());
-                    update = update.col_expr(
-                        submission::Column::Flags,
-                        Expr::value(serde_json::to_value(now).expect("flags serialise")),
-                    );
-                }
-            }
-            if !is_sealed_text(&row.signature_strokes) {
-                update = update.col_expr(
-                    submission::Column::SignatureStrokes,
-                    Expr::value(vault.seal_text(at::strokes(row.id), &row.signature_strokes)),
-                );
-            }
-            if !is_sealed(&row.signature_png) {
-                update = update.col_expr(
-                    submission::Column::SignaturePng,
-                    Expr::value(vault.seal(at::signature(row.id), &row.signature_png)),
-                );
-            }
-            update.exec(db).await?;
-            n += 1;
+/// Reads the key file again every minute, so a running server takes up a
+/// rotated key (and seals with it) without a restart.
+pub async fn follow_key_file(vault: std::sync::Arc<Vault>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        match vault.reload() {
+            Ok(true) => tracing::info!(key_id = %vault.key_id(), "took up the rotated data key"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "the data key file could not be read again"),
         }
-        for row in consent_pdf::Entity::find().all(db).await? {
-            if !is_sealed(&row.pdf) {
-                consent_pdf::Entity::update_many()
-                    .col_expr(
-                        consent_pdf::Column::Pdf,
-                        Expr::value(vault.seal(at::pdf(row.submission_id), &row.pdf)),
-                    )
-                    .filter(consent_pdf::Column::SubmissionId.eq(row.submission_id))
-                    .exec(db)
-                    .await?;
-            }
-        }
-        for row in submission_note::Entity::find().all(db).await? {
-            if !is_sealed_text(&row.text) {
-                submission_note::Entity::update_many()
-                    .col_expr(
-                        submission_note::Column::Text,
-                        Expr::value(vault.seal_text(at::note(row.id), &row.text)),
-                    )
-                    .filter(submission_note::Column::Id.eq(row.id))
-                    .exec(db)
-                    .await?;
-            }
-        }
-        for row in mail_message::Entity::find().all(db).await? {
-            if !is_sealed_text(&row.body_text) {
-                mail_message::Entity::update_many()
-                    .col_expr(
-                        mail_message::Column::BodyText,
-                        Expr::value(vault.seal_text(at::mail_body(row.id), &row.body_text)),
-                    )
-                    .filter(mail_message::Column::Id.eq(row.id))
-                    .exec(db)
-                    .await?;
-            }
-        }
-        Ok(n)
     }
 }
 
