@@ -52,6 +52,9 @@ STIPPLE=target/release/stipple
 log "consent PDF: ours (criterion)"
 cargo bench --package stipple-server --bench consent_pdf -- --warm-up-time 2 --measurement-time 10 >"$work/criterion.txt" 2>&1
 ours_pdf_ms=$(python3 -c 'import json; print(json.load(open("target/criterion/consent_pdf_fixture/new/estimates.json"))["median"]["point_estimate"] / 1e6)')
+seal_us=$(python3 -c 'import json; print(json.load(open("target/criterion/seal_submission/new/estimates.json"))["median"]["point_estimate"] / 1e3)')
+open_us=$(python3 -c 'import json; print(json.load(open("target/criterion/open_pdf/new/estimates.json"))["median"]["point_estimate"] / 1e3)')
+printf 'seal_us=%s\nopen_us=%s\n' "$seal_us" "$open_us" >"$work/sealing.txt"
 log "consent PDF: ReportLab peer"
 "$REPORTLAB_VENV/bin/python" benches/peers/reportlab_consent.py --iterations 200 >"$work/peer.json"
 
@@ -149,6 +152,15 @@ for db in ("sqlite", "postgres"):
     idle = int(open(os.path.join(work, f"rss-idle-{db}")).read()) / 1024
     peak = int(open(os.path.join(work, f"rss-load-{db}")).read()) / 1024
     row(f"{label}: server RSS idle / under load (peak)", f"{idle:.0f} / {peak:.0f} MiB")
+seal = kv("sealing.txt")
+seal_us, open_us = float(seal["seal_us"]), float(seal["open_us"])
+per_store_us = 1e6 / float(kv("ingest-sqlite.txt")["ingest_per_sec"])
+row("Sealing what one submission stores (answers, signature, strokes, PDF)", f"{seal_us:.1f} µs", "",
+    f"{seal_us / per_store_us:.1%} of one store on SQLite; without it the ceiling would be {1e6 / (per_store_us - seal_us):.0f}/s")
+row("Opening a sealed consent PDF to serve it", f"{open_us:.1f} µs", "", f"{open_us / (ours_pdf_ms * 1000):.1%} of rendering it")
+q = kv("queue-sqlite.txt")
+row("SQLite: `stipple backup` of 100,000 submissions with their PDFs", f"{float(q['backup_secs']):.1f} s, {int(q['backup_bytes']) / 2**30:.2f} GiB",
+    "", f"database {int(q['database_bytes']) / 2**30:.2f} GiB; one PDF {int(q['pdf_bytes']) / 1024:.0f} KiB, sealed +47 B")
 for db, label in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
     q = kv(f"queue-{db}.txt")
     row(f"{label}: staff list first page, 100,000 submissions (p50)", f"{float(q['queue_first_page_p50_ms']):.2f} ms", "≤ 20 ms")

@@ -1,6 +1,8 @@
 //! Time to render the signed consent PDF for the v1 fixture (criterion).
 //! The same stand-in evidence as the ReportLab peer in `benches/peers/`,
-//! so both build the same document.
+//! so both build the same document. Beside it, what sealing health data at
+//! rest adds: sealing what one submission stores (answers, signature image
+//! and strokes, PDF), and opening a consent PDF to serve it.
 
 use std::collections::HashMap;
 
@@ -58,5 +60,33 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+fn sealing(c: &mut Criterion) {
+    use stipple_server::vault::{at, KeySource, Vault};
+    let input = fixture_input();
+    let pdf = consent_pdf::render(&input).expect("renders");
+    let text = include_str!("../../tests/fixtures/intake-v1.json");
+    let submission: Submission = serde_json::from_str(text).expect("the fixture parses");
+    let answers = serde_json::to_string(&submission).unwrap();
+    let strokes = serde_json::to_string(&submission.signature.strokes).unwrap();
+    let png = input.signature_png.clone();
+    let key = format!("{}\n", "ab".repeat(32));
+    let (vault, _) = Vault::load(KeySource::Value(&key), false).expect("a key");
+    let id = submission.id;
+    c.bench_function("seal_submission", |b| {
+        b.iter(|| {
+            (
+                vault.seal_text(at::answers(id), &answers),
+                vault.seal_text(at::strokes(id), &strokes),
+                vault.seal(at::signature(id), &png),
+                vault.seal(at::pdf(id), &pdf),
+            )
+        })
+    });
+    let sealed = vault.seal(at::pdf(id), &pdf);
+    c.bench_function("open_pdf", |b| {
+        b.iter(|| vault.open(at::pdf(id), std::hint::black_box(&sealed)).unwrap())
+    });
+}
+
+criterion_group!(benches, bench, sealing);
 criterion_main!(benches);

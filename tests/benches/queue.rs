@@ -1,6 +1,7 @@
 //! The staff queue at scale: seeds N submissions (100,000 by default,
-//! `QUEUE_ROWS` to change) into a fresh database, then times the first page
-//! and a search through the real server. Prints the medians.
+//! `QUEUE_ROWS` to change), each with its sealed consent PDF, into a fresh
+//! database, then times the first page and a search through the real
+//! server, and on SQLite `stipple backup` of the whole. Prints the figures.
 //!
 //! `cargo bench -p stipple-tests --bench queue` (SQLite), with
 //! `QUEUE_BACKEND=postgres` and `TEST_DATABASE_URL` for PostgreSQL.
@@ -11,7 +12,7 @@ use chrono::{Duration as Span, Utc};
 use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 use stipple_app::domain::{flags, Submission};
 use stipple_server::entities::{
-    consent_template,
+    consent_pdf, consent_template,
     submission::{self, search_text},
 };
 use stipple_server::vault::at;
@@ -43,10 +44,19 @@ async fn main() {
     let png = vec![0u8; 3000];
     // Rows are written as the server writes them: sealed.
     let vault = app.vault();
+    // One real consent PDF, stored again (sealed anew) for every row.
+    let (sample, _) = app.submit(&fixture()).await;
+    let sample = uuid::Uuid::parse_str(&sample).unwrap();
+    let pdf = stipple_server::intake::service::consent_pdf(&db, &vault, sample)
+        .await
+        .unwrap()
+        .unwrap();
     let started = Instant::now();
     let now = Utc::now();
+    let received_at = |i: usize| now - Span::seconds((rows - i) as i64 * 30);
     for chunk in 0..rows.div_ceil(500) {
         let txn = db.begin().await.unwrap();
+        let mut pdfs = Vec::new();
         let batch: Vec<submission::ActiveModel> = (chunk * 500..((chunk + 1) * 500).min(rows))
             .map(|i| {
                 let mut s = base.clone();
@@ -54,9 +64,19 @@ async fn main() {
                 s.client.full_name = format!("Client {i:06} Example");
                 s.client.email = Some(format!("client{i}@mail.example"));
                 s.client.phone = Some(format!("+44 7700 {:06}", i));
-                let received = now - Span::seconds((rows - i) as i64 * 30);
+                let received = received_at(i);
                 let answers =
                     vault.seal_text(at::answers(s.id), &serde_json::to_string(&s).unwrap());
+                // (PostgreSQL keeps them out of line: only SQLite's backup
+                // is measured with them.)
+                if backend == Backend::Sqlite {
+                    pdfs.push(consent_pdf::ActiveModel {
+                        submission_id: Set(s.id),
+                        pdf: Set(vault.seal(at::pdf(s.id), &pdf.pdf)),
+                        sha256: Set(pdf.sha256.clone()),
+                        created_at: Set(received_at(i)),
+                    });
+                }
                 submission::ActiveModel {
                     id: Set(s.id),
                     status: Set(["new", "in_review", "cleared"][i % 3].into()),
@@ -92,6 +112,12 @@ async fn main() {
             .exec_without_returning(&txn)
             .await
             .unwrap();
+        if !pdfs.is_empty() {
+            consent_pdf::Entity::insert_many(pdfs)
+                .exec_without_returning(&txn)
+                .await
+                .unwrap();
+        }
         txn.commit().await.unwrap();
     }
     eprintln!("seeded {rows} submissions in {:.1?}", started.elapsed());
@@ -136,4 +162,19 @@ async fn main() {
         "queue_status_filter_p50_ms={:.2}",
         status.as_secs_f64() * 1000.0
     );
+    if backend == Backend::Sqlite {
+        let db_file = app.data_dir.path().join("stipple.db");
+        let to = app.data_dir.path().join("backup.db");
+        let started = Instant::now();
+        let bytes = stipple_server::backup::backup(&app.settings(), &to)
+            .await
+            .unwrap();
+        println!("backup_secs={:.2}", started.elapsed().as_secs_f64());
+        println!("backup_bytes={bytes}");
+        println!(
+            "database_bytes={}",
+            std::fs::metadata(&db_file).unwrap().len()
+        );
+        println!("pdf_bytes={}", pdf.pdf.len());
+    }
 }

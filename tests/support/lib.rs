@@ -185,9 +185,13 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 impl TestApp {
-    /// Another server on this one's database and data directory, with
-    /// `extra` settings (e.g. a new consent template); returns its port.
-    pub async fn another_server(&self, extra: HashMap<String, String>) -> u16 {
+    /// This app's settings (its database, data directory and key).
+    pub fn settings(&self) -> Settings {
+        self.settings_with(HashMap::new())
+    }
+
+    /// This app's settings with `extra` on top.
+    pub fn settings_with(&self, extra: HashMap<String, String>) -> Settings {
         let vars: HashMap<String, String> = [
             ("STIPPLE_BIND", "127.0.0.1:0".to_string()),
             (
@@ -209,7 +213,13 @@ impl TestApp {
         .chain(unlimited())
         .chain(extra)
         .collect();
-        let settings = Settings::from_vars(&vars).expect("test settings");
+        Settings::from_vars(&vars).expect("test settings")
+    }
+
+    /// Another server on this one's database and data directory, with
+    /// `extra` settings (e.g. a new consent template); returns its port.
+    pub async fn another_server(&self, extra: HashMap<String, String>) -> u16 {
+        let settings = self.settings_with(extra);
         let server = Application::build(settings).await.expect("app starts");
         let port = server.port();
         tokio::spawn(server.run_until_stopped());
