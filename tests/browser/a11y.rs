@@ -74,11 +74,36 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
     )
     .await;
     axe(&b, "About you, with errors").await;
+    // Each step's labels are collected too: the wizard asks every question
+    // in the words of the one list (`domain::questions`).
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
     fill_to_review(&b, |title| {
-        let b = &b;
-        async move { axe(b, &title).await }
+        let (b, asked) = (&b, asked.clone());
+        async move {
+            axe(b, &title).await;
+            let pairs = b
+                .js("return [...document.querySelectorAll('label[for]:not(.choice)')].map(l => [l.htmlFor, l.textContent.replace(' (optional)', '')])
+                    .concat([...document.querySelectorAll('fieldset.field > legend')].map(l => [l.parentElement.id, l.textContent]))")
+                .await;
+            for pair in pairs.as_array().unwrap() {
+                asked.lock().unwrap().push((
+                    pair[0].as_str().unwrap().to_string(),
+                    pair[1].as_str().unwrap().to_string(),
+                ));
+            }
+        }
     })
     .await;
+    let asked = asked.lock().unwrap().clone();
+    let mut matched = 0;
+    for q in stipple_app::domain::questions::ALL {
+        let id = format!("f-{}", q.path.replace('.', "-"));
+        if let Some((_, text)) = asked.iter().find(|(i, _)| *i == id) {
+            assert_eq!(text, q.label, "the wizard's wording of {}", q.path);
+            matched += 1;
+        }
+    }
+    assert!(matched >= 30, "{matched} questions seen: {asked:?}");
     axe(&b, "Review").await;
     click(&b, "send").await;
     b.wait_js(
@@ -192,6 +217,7 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
         ("/staff/invites".to_string(), "document.querySelector('form') !== null"),
         ("/staff/audit".to_string(), "document.querySelectorAll('table tr, li').length > 1"),
         ("/staff/team".to_string(), "document.querySelectorAll('#team li').length >= 1"),
+        ("/staff/retention".to_string(), "document.getElementById('retention-policy') !== null && document.getElementById('retention-submissions') !== null"),
         ("/staff/account".to_string(), "document.getElementById('start-two-factor') !== null"),
     ] {
         b.client.goto(&app.url(&path)).await.unwrap();
@@ -199,6 +225,7 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
             .await;
         b.wait_js(ready, &path).await;
         axe(&b, &path).await;
+        b.screenshot(&format!("a11y{}", path.replace('/', "-"))).await;
     }
     // Setting up two-factor, with its QR code.
     click(&b, "start-two-factor").await;
