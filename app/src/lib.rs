@@ -144,23 +144,23 @@ fn Pages() -> impl IntoView {
 #[cfg(all(feature = "hydrate", feature = "staff-bundle"))]
 #[component]
 fn Pages() -> impl IntoView {
-    use leptos::either::EitherOf9;
+    use leptos::either::EitherOf10;
     use pages::staff;
     let path = browser::path();
     let submission = path
         .strip_prefix("/staff/submissions/")
         .filter(|id| !id.is_empty() && !id.contains('/'));
     match path.as_str() {
-        "/staff" => EitherOf9::A(staff::queue::QueuePage()),
-        "/staff/login" => EitherOf9::B(staff::login::LoginPage()),
-        "/staff/invites" => EitherOf9::D(staff::invites::InvitesPage()),
-        "/staff/audit" => EitherOf9::E(staff::audit::AuditPage()),
-        "/staff/team" => EitherOf9::G(staff::team::TeamPage()),
-        "/staff/account" => EitherOf9::H(staff::account::AccountPage()),
-        "/staff/join" => EitherOf9::I(staff::join::JoinPage()),
-        "/staff/retention" => EitherOf9::F(staff::retention::RetentionPage().into_any()),
-        _ if submission.is_some() => EitherOf9::C(staff::detail::DetailPage()),
-        _ => EitherOf9::F(pages::not_found::NotFound().into_any()),
+        "/staff" => EitherOf10::A(staff::queue::QueuePage()),
+        "/staff/login" => EitherOf10::B(staff::login::LoginPage()),
+        "/staff/invites" => EitherOf10::D(staff::invites::InvitesPage()),
+        "/staff/audit" => EitherOf10::E(staff::audit::AuditPage()),
+        "/staff/team" => EitherOf10::G(staff::team::TeamPage()),
+        "/staff/account" => EitherOf10::H(staff::account::AccountPage()),
+        "/staff/join" => EitherOf10::I(staff::join::JoinPage()),
+        "/staff/retention" => EitherOf10::J(staff::retention::RetentionPage()),
+        _ if submission.is_some() => EitherOf10::C(staff::detail::DetailPage()),
+        _ => EitherOf10::F(pages::not_found::NotFound()),
     }
 }
 

@@ -84,7 +84,11 @@ fn sealing(c: &mut Criterion) {
     });
     let sealed = vault.seal(at::pdf(id), &pdf);
     c.bench_function("open_pdf", |b| {
-        b.iter(|| vault.open(at::pdf(id), std::hint::black_box(&sealed)).unwrap())
+        b.iter(|| {
+            vault
+                .open(at::pdf(id), std::hint::black_box(&sealed))
+                .unwrap()
+        })
     });
 }
 

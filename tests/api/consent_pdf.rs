@@ -228,33 +228,38 @@ async fn paper_size_follows_the_setting() {
     assert!(info.contains("(A4)"), "{info}");
 }
 
-db_test!(every_question_reads_the_same_in_the_pdf_and_for_staff, |app| {
-    use stipple_app::domain::questions;
-    let (id, _, pdf) = stored_pdf(&app, &fixture()).await;
-    let staff = app.staff("staff").await;
-    let detail = staff
-        .get_json(&format!("/api/v1/staff/submissions/{id}"))
-        .await;
-    let labels: Vec<String> = detail["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["rows"].as_array().unwrap().clone())
-        .map(|r| r["question"].as_str().unwrap().to_string())
-        .collect();
-    assert!(labels.len() > 20, "{labels:?}");
-    let wording: Vec<&str> = questions::ALL.iter().map(|q| q.label).collect();
-    let (_, raw) = tool("pdftotext", &[], &pdf);
-    let plain = collapse(&raw);
-    for label in &labels {
-        // Each scar and transplant is listed under its number.
-        let numbered = ["Scar ", "Transplant "]
+db_test!(
+    every_question_reads_the_same_in_the_pdf_and_for_staff,
+    |app| {
+        use stipple_app::domain::questions;
+        let (id, _, pdf) = stored_pdf(&app, &fixture()).await;
+        let staff = app.staff("staff").await;
+        let detail = staff
+            .get_json(&format!("/api/v1/staff/submissions/{id}"))
+            .await;
+        let labels: Vec<String> = detail["sections"]
+            .as_array()
+            .unwrap()
             .iter()
-            .any(|p| label.strip_prefix(p).is_some_and(|n| n.parse::<u32>().is_ok()));
-        assert!(
-            numbered || wording.contains(&label.as_str()),
-            "{label} is not a question's wording"
-        );
-        assert!(plain.contains(label.as_str()), "{label} is not in the PDF");
+            .flat_map(|s| s["rows"].as_array().unwrap().clone())
+            .map(|r| r["question"].as_str().unwrap().to_string())
+            .collect();
+        assert!(labels.len() > 20, "{labels:?}");
+        let wording: Vec<&str> = questions::ALL.iter().map(|q| q.label).collect();
+        let (_, raw) = tool("pdftotext", &[], &pdf);
+        let plain = collapse(&raw);
+        for label in &labels {
+            // Each scar and transplant is listed under its number.
+            let numbered = ["Scar ", "Transplant "].iter().any(|p| {
+                label
+                    .strip_prefix(p)
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+            });
+            assert!(
+                numbered || wording.contains(&label.as_str()),
+                "{label} is not a question's wording"
+            );
+            assert!(plain.contains(label.as_str()), "{label} is not in the PDF");
+        }
     }
-});
+);

@@ -1,7 +1,7 @@
 //! `/staff/account`: the signed-in person's two-factor sign-in, password
 //! and sessions.
 
-use leptos::prelude::*;
+use leptos::{either::EitherOf4, prelude::*};
 
 use super::{call, local_time, me, StaffShell};
 use crate::{
@@ -72,10 +72,10 @@ fn TwoFactor() -> impl IntoView {
                 <p class="note" role="status">"The clinic asks everyone in your role to sign in with a code from an authenticator app as well as the password. Set it up to continue."</p>
             })}
             {move || match (on, setup(), codes()) {
-                (true, _, _) => view! {
+                (true, _, _) => EitherOf4::A(view! {
                     <p id="two-factor-state">"On: signing in asks for a code from your authenticator app. Lost the phone and the recovery codes? An administrator can reset it."</p>
-                }.into_any(),
-                (false, _, Some(c)) => view! {
+                }),
+                (false, _, Some(c)) => EitherOf4::B(view! {
                     <p class="success" role="status" id="two-factor-state">"Two-factor sign-in is on."</p>
                     <p>"Keep these recovery codes somewhere safe, away from your phone: each signs you in once if the phone is lost. They are shown only now."</p>
                     <ol class="recovery-codes" id="recovery-codes">
@@ -84,8 +84,8 @@ fn TwoFactor() -> impl IntoView {
                     <button type="button" class="button primary" id="codes-saved" on:click=move |_| browser::navigate("/staff")>
                         "I have saved the codes"
                     </button>
-                }.into_any(),
-                (false, Some(s), None) => view! {
+                }),
+                (false, Some(s), None) => EitherOf4::C(view! {
                     <ol class="steps">
                         <li>"Open an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or 2FAS) and add an account."</li>
                         <li>"Scan this code, or type the key below."</li>
@@ -103,13 +103,13 @@ fn TwoFactor() -> impl IntoView {
                         <div role="alert" id="two-factor-error">{move || failure().map(|f| view! { <p class="error">{f}</p> })}</div>
                         <button type="submit" class="button primary" id="confirm-two-factor" disabled=move || confirm.pending().get()>"Turn on"</button>
                     </form>
-                }.into_any(),
-                (false, None, None) => view! {
+                }),
+                (false, None, None) => EitherOf4::D(view! {
                     <p id="two-factor-state">"Off: signing in needs only your password."</p>
                     <div role="alert" id="two-factor-error">{move || failure().map(|f| view! { <p class="error">{f}</p> })}</div>
                     <button type="button" class="button primary" id="start-two-factor" disabled=move || start.pending().get()
                         on:click=move |_| { start.dispatch(()); }>"Set up two-factor sign-in"</button>
-                }.into_any(),
+                }),
             }}
         </section>
     }

@@ -1,6 +1,6 @@
 //! `/staff/audit` (administrators): who did what, when, from where.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::{call, local_time, me, StaffShell};
 use crate::domain::{api::AuditPage as Page, states::AuditAction};
@@ -14,8 +14,9 @@ pub fn AuditPage() -> impl IntoView {
 fn Audit() -> impl IntoView {
     let me = me();
     if !me.is_admin() {
-        return view! { <p class="error" role="alert">"The audit log is for administrators."</p> }
-            .into_any();
+        return Either::Left(
+            view! { <p class="error" role="alert">"The audit log is for administrators."</p> },
+        );
     }
     let csrf = StoredValue::new(me.csrf_token);
     let action = RwSignal::new(String::new());
@@ -37,7 +38,7 @@ fn Audit() -> impl IntoView {
             .unwrap_or_default()
     };
     let problem = move || page.get().and_then(Result::err);
-    view! {
+    Either::Right(view! {
         <div class="field">
             <label for="audit-action">"Action"</label>
             <select id="audit-action" on:change=move |ev| action.set(event_target_value(&ev))>
@@ -56,5 +57,5 @@ fn Audit() -> impl IntoView {
                 </li>
             }).collect_view()}
         </ol>
-    }.into_any()
+    })
 }

@@ -1,7 +1,7 @@
 //! `/staff/submissions/{id}`: everything about one submission, and the
 //! review actions.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use uuid::Uuid;
 
 use serde::de::IgnoredAny;
@@ -140,13 +140,13 @@ fn DetailView() -> impl IntoView {
 
     view! {
         {move || detail.get().map(|loaded| match loaded {
-            Err(problem) => view! { <p class="error" role="alert">{problem}</p> }.into_any(),
+            Err(problem) => Either::Left(view! { <p class="error" role="alert">{problem}</p> }),
             Ok(d) => {
             let pdf = format!("{}/consent.pdf", base.get_value());
             let stop = d.flags.iter().any(|f| f.severity == Severity::Stop);
             let has_email = d.client.email.is_some();
             let moves = d.status.moves();
-            view! {
+            Either::Right(view! {
                 <Summary d=d.clone()/>
                 <FlagList flags=d.flags.clone()/>
                 <section class="card" aria-labelledby="review-title">
@@ -204,8 +204,7 @@ fn DetailView() -> impl IntoView {
                 <Answers sections=d.sections.clone() signature=d.signature.clone()/>
                 <MailList mail=d.mail.clone()/>
                 <History history=d.history.clone() id=d.id/>
-            }
-            .into_any()
+            })
             }
         })}
     }
@@ -238,9 +237,9 @@ fn Summary(d: SubmissionDetail) -> impl IntoView {
 #[component]
 fn FlagList(flags: Vec<Flag>) -> impl IntoView {
     let list = if flags.is_empty() {
-        view! { <p>"None raised by the answers."</p> }.into_any()
+        Either::Left(view! { <p>"None raised by the answers."</p> })
     } else {
-        view! {
+        Either::Right(view! {
             <ul class="flag-list" id="flags">
                 {flags.into_iter().map(|f| {
                     let class = if f.severity == Severity::Stop { "flag stop" } else { "flag review" };
@@ -252,8 +251,7 @@ fn FlagList(flags: Vec<Flag>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-        }
-        .into_any()
+        })
     };
     view! {
         <section class="card" aria-labelledby="flags-title">
@@ -287,9 +285,9 @@ fn Answers(sections: Vec<AnswerSection>, signature: SignatureView) -> impl IntoV
 #[component]
 fn MailList(mail: Vec<MailEntry>) -> impl IntoView {
     let list = if mail.is_empty() {
-        view! { <p>"No e-mail for this submission."</p> }.into_any()
+        Either::Left(view! { <p>"No e-mail for this submission."</p> })
     } else {
-        view! {
+        Either::Right(view! {
             <ul class="mail" id="mail">
                 {mail.into_iter().map(|m| view! {
                     <li>
@@ -299,8 +297,7 @@ fn MailList(mail: Vec<MailEntry>) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
-        }
-        .into_any()
+        })
     };
     view! {
         <section class="card" aria-labelledby="mail-title">

@@ -3,7 +3,7 @@
 //! read from after `#`, so it never reaches a server log, and is taken out
 //! of the address bar at once.
 
-use leptos::prelude::*;
+use leptos::{either::EitherOf4, prelude::*};
 
 use crate::{
     browser,
@@ -91,13 +91,13 @@ pub fn JoinPage() -> impl IntoView {
             </header>
             <h1>"Choose your password"</h1>
             {move || match info.get() {
-                None => view! { <p class="note" aria-busy="true">"Checking the link…"</p> }.into_any(),
-                Some(Err(why)) => view! { <p class="error" role="alert" id="join-error">{why}</p> }.into_any(),
-                Some(Ok(_)) if done.get() => view! {
+                None => EitherOf4::A(view! { <p class="note" aria-busy="true">"Checking the link…"</p> }),
+                Some(Err(why)) => EitherOf4::B(view! { <p class="error" role="alert" id="join-error">{why}</p> }),
+                Some(Ok(_)) if done.get() => EitherOf4::C(view! {
                     <p class="success" role="status" id="join-done">"Your password is set."</p>
                     <a class="button primary" href="/staff/login" id="go-sign-in">"Sign in"</a>
-                }.into_any(),
-                Some(Ok(i)) => view! {
+                }),
+                Some(Ok(i)) => EitherOf4::D(view! {
                     <p id="join-welcome">{match i.purpose {
                         StaffLinkPurpose::Join => format!("Welcome, {}. Choose the password you will sign in with as {}.", i.name, i.email),
                         StaffLinkPurpose::Reset => format!("Choose a new password for {}.", i.email),
@@ -119,7 +119,7 @@ pub fn JoinPage() -> impl IntoView {
                         <div role="alert" id="join-error">{move || failure.get().map(|f| view! { <p class="error">{f}</p> })}</div>
                         <button type="submit" class="button primary" id="set-password" disabled=move || busy.get()>"Set password"</button>
                     </form>
-                }.into_any(),
+                }),
             }}
         </main>
     }

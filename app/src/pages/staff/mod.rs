@@ -14,7 +14,7 @@ pub mod retention;
 pub mod team;
 
 use chrono::{DateTime, Utc};
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::{
@@ -122,7 +122,10 @@ pub fn refusal(e: SendError, unauthorised: &str) -> String {
 /// Frame of every signed-in page: finds out who is signed in (or goes to
 /// the sign-in page), then shows the navigation and the page.
 #[component]
-pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
+pub fn StaffShell<C: IntoView + 'static>(
+    title: &'static str,
+    children: TypedChildrenFn<C>,
+) -> impl IntoView {
     let me: RwSignal<Option<Me>> = RwSignal::new(None);
     let problem = RwSignal::new(None::<String>);
     provide_context(me);
@@ -150,7 +153,7 @@ pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
             browser::navigate("/staff/login");
         });
     };
-    let children = StoredValue::new(children);
+    let children = StoredValue::new(children.into_inner());
     view! {
         <PageTitle text=title/>
         <div class="staff">
@@ -180,8 +183,8 @@ pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
                 <h1 id="page-title">{title}</h1>
                 {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
                 {move || match me.with(Option::is_some) {
-                    true => children.with_value(|c| c()).into_any(),
-                    false => view! { <p class="note" aria-busy="true">"Loading…"</p> }.into_any(),
+                    true => Either::Left(children.with_value(|c| c())),
+                    false => Either::Right(view! { <p class="note" aria-busy="true">"Loading…"</p> }),
                 }}
             </main>
         </div>
@@ -192,20 +195,21 @@ pub fn StaffShell(title: &'static str, children: ChildrenFn) -> impl IntoView {
 #[component]
 pub fn FlagBadges(flags: Vec<Flag>) -> impl IntoView {
     if flags.is_empty() {
-        return view! { <span class="flag none">"No flags"</span> }.into_any();
+        return Either::Left(view! { <span class="flag none">"No flags"</span> });
     }
-    flags
-        .into_iter()
-        .map(|f| {
-            let class = match f.severity {
-                Severity::Stop => "flag stop",
-                Severity::Review => "flag review",
-            };
-            let label = format!("{}: {}", f.severity.as_str(), f.code.replace('_', " "));
-            view! { <span class=class title=f.reason>{label}</span> }
-        })
-        .collect_view()
-        .into_any()
+    Either::Right(
+        flags
+            .into_iter()
+            .map(|f| {
+                let class = match f.severity {
+                    Severity::Stop => "flag stop",
+                    Severity::Review => "flag review",
+                };
+                let label = format!("{}: {}", f.severity.as_str(), f.code.replace('_', " "));
+                view! { <span class=class title=f.reason>{label}</span> }
+            })
+            .collect_view(),
+    )
 }
 
 /// A time from the API in the staff member's own time zone.

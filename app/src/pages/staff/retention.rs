@@ -1,7 +1,7 @@
 //! `/staff/retention` (administrators): the retention policy in force and
 //! what it purges in the next 30 days.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::{call, local_time, me, StaffShell};
 use crate::domain::api::RetentionReport;
@@ -15,8 +15,9 @@ pub fn RetentionPage() -> impl IntoView {
 fn Retention() -> impl IntoView {
     let me = me();
     if !me.is_admin() {
-        return view! { <p class="error" role="alert">"The retention policy is for administrators."</p> }
-            .into_any();
+        return Either::Left(
+            view! { <p class="error" role="alert">"The retention policy is for administrators."</p> },
+        );
     }
     let csrf = StoredValue::new(me.csrf_token);
     let report = LocalResource::new(move || {
@@ -30,6 +31,7 @@ fn Retention() -> impl IntoView {
         report.get().and_then(Result::ok).map(|r| {
             let p = r.policy;
             let nothing = r.submissions.is_empty() && r.groups.is_empty();
+            let intakes = !r.submissions.is_empty();
             view! {
                 <section class="card">
                     <h2>"Policy"</h2>
@@ -53,7 +55,7 @@ fn Retention() -> impl IntoView {
                             <li>{format!("{}: {} (first {})", g.kind.label(), g.count, local_time(&g.first_due))}</li>
                         }).collect_view()}
                     </ul>
-                    <table id="retention-submissions">
+                    <table id="retention-submissions" hidden=!intakes>
                         <thead><tr><th scope="col">"Client"</th><th scope="col">"Status"</th><th scope="col">"Last activity"</th><th scope="col">"Purged on"</th></tr></thead>
                         <tbody>
                             {r.submissions.into_iter().map(|s| view! {
@@ -70,9 +72,8 @@ fn Retention() -> impl IntoView {
             }
         })
     };
-    view! {
+    Either::Right(view! {
         {move || problem().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         {shown}
-    }
-    .into_any()
+    })
 }

@@ -2,7 +2,7 @@
 //! inviting a colleague, password and two-factor resets, and disabling a
 //! leaver.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::{call, local_time, me, StaffShell};
 use crate::domain::{
@@ -22,7 +22,7 @@ pub fn TeamPage() -> impl IntoView {
 fn Invite(changed: RwSignal<u32>) -> impl IntoView {
     let me = me();
     if !me.is_admin() {
-        return ().into_any();
+        return Either::Left(());
     }
     let csrf = StoredValue::new(me.csrf_token);
     let email = RwSignal::new(String::new());
@@ -49,7 +49,7 @@ fn Invite(changed: RwSignal<u32>) -> impl IntoView {
     };
     let failure = move || send.value().get().and_then(Result::err);
     let invited = move || send.value().get().and_then(Result::ok);
-    view! {
+    Either::Right(view! {
         <section class="card">
             <h2>"Invite a colleague"</h2>
             <form on:submit=submit>
@@ -82,16 +82,16 @@ fn Invite(changed: RwSignal<u32>) -> impl IntoView {
                 </div>
             })}
         </section>
-    }
-    .into_any()
+    })
 }
 
 #[component]
 fn Members(changed: RwSignal<u32>) -> impl IntoView {
     let me = me();
     if !me.is_admin() {
-        return view! { <p class="error" role="alert">"The team is managed by administrators."</p> }
-            .into_any();
+        return Either::Left(
+            view! { <p class="error" role="alert">"The team is managed by administrators."</p> },
+        );
     }
     let csrf = StoredValue::new(me.csrf_token);
     let team = LocalResource::new(move || {
@@ -126,7 +126,7 @@ fn Members(changed: RwSignal<u32>) -> impl IntoView {
             .map(|t| t.items)
             .unwrap_or_default()
     };
-    view! {
+    Either::Right(view! {
         <div role="alert" id="team-error">{move || failure().map(|f| view! { <p class="error">{f}</p> })}</div>
         <div role="status" id="team-status">{move || said().map(|m| view! { <p class="success">{m}</p> })}</div>
         <ul class="invites" id="team">
@@ -182,6 +182,5 @@ fn Members(changed: RwSignal<u32>) -> impl IntoView {
             }).collect_view()}
         </ul>
         <p class="note">"A disabled account cannot sign in and its sessions end at once; its history stays. No one ever sees or sets another person's password: links go to the colleague."</p>
-    }
-    .into_any()
+    })
 }
