@@ -64,7 +64,7 @@ pub struct Draft {
     pub id: String,
     /// When this intake was opened (RFC 3339), for the audit trail.
     pub opened_at: String,
-    pub step: usize,
+    pub step: super::Step,
     /// Sent while offline: it waits in the phone's outbox, and this draft is
     /// kept until the clinic has it (or refuses it, to be corrected).
     pub queued: bool,

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{draft::Draft, fields, DONE, STEPS};
+use super::{draft::Draft, fields, Step};
 use crate::{
     browser::{self, Receipt},
     domain::{CheckContext, ConsentTemplate, FieldErrors},
@@ -99,16 +99,16 @@ impl FormCtx {
         }
     }
 
-    pub fn go(&self, step: usize) {
+    pub fn go(&self, step: Step) {
         self.shown.set(FieldErrors::default());
-        self.draft.update(|d| d.step = step.min(DONE));
+        self.draft.update(|d| d.step = step);
         browser::scroll_top();
         browser::focus("step-title");
     }
 
     /// Checks the current step; shows its errors and moves focus to the first.
-    pub fn check_step(&self, step: usize) -> bool {
-        let errors = self.all_errors().under(STEPS[step].paths);
+    pub fn check_step(&self, step: Step) -> bool {
+        let errors = self.all_errors().under(step.paths());
         let ok = errors.is_empty();
         self.show(errors);
         ok

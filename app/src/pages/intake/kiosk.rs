@@ -16,7 +16,7 @@ pub(super) fn kiosk_timer(ctx: FormCtx) {
 
         use leptos::prelude::*;
 
-        use super::DONE;
+        use super::Step;
         use crate::browser;
 
         let handle: StoredValue<Option<leptos::prelude::TimeoutHandle>> = StoredValue::new(None);
@@ -24,7 +24,7 @@ pub(super) fn kiosk_timer(ctx: FormCtx) {
             if let Some(h) = handle.get_value() {
                 h.clear();
             }
-            let done = ctx.draft.with_untracked(|d| d.step == DONE);
+            let done = ctx.draft.with_untracked(|d| d.step == Step::Done);
             let idle = browser::query_param("idle")
                 .and_then(|s| s.parse::<u64>().ok())
                 .filter(|s| (10..=3600).contains(s))

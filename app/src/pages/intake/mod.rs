@@ -34,7 +34,7 @@ use steps::step_area;
 // The steps' files reach these as `super::…`.
 pub use form::FormCtx;
 pub use send::submit;
-pub use steps::{DONE, REVIEW, STEPS};
+pub use steps::Step;
 
 #[component]
 pub fn IntakePage() -> impl IntoView {
@@ -78,7 +78,7 @@ pub fn IntakePage() -> impl IntoView {
             draft.opened_at = browser::now_rfc3339();
         }
         if after_send {
-            draft.step = DONE;
+            draft.step = Step::Done;
         }
         let path = browser::path();
         let invite = path
@@ -86,7 +86,7 @@ pub fn IntakePage() -> impl IntoView {
             .filter(|t| !t.is_empty())
             .map(str::to_string)
             .or_else(|| browser::query_param("invite"))
-            .filter(|_| draft.step != DONE);
+            .filter(|_| draft.step != Step::Done);
         ctx.receipt.set(receipt);
         ctx.draft.set(draft);
         if let Some(token) = invite {
@@ -105,7 +105,7 @@ pub fn IntakePage() -> impl IntoView {
         if !loaded.get_untracked() || ctx.kiosk {
             return;
         }
-        if d.step == DONE && !d.queued {
+        if d.step == Step::Done && !d.queued {
             browser::remove(DRAFT_KEY);
         } else {
             browser::save(DRAFT_KEY, &d);
@@ -116,8 +116,8 @@ pub fn IntakePage() -> impl IntoView {
     }
 
     // A memo: the step re-renders only when it changes, not on every keystroke.
-    let step = Memo::new(move |_| ctx.draft.with(|d| d.step.min(DONE)));
-    let title = move || STEPS[step.get()].title;
+    let step = Memo::new(move |_| ctx.draft.with(|d| d.step));
+    let title = move || step.get().title();
     view! {
         <PageTitle text=move || format!("{} · Intake", title())/>
         <main class="page intake" data-loaded=move || loaded.get().to_string()>
@@ -125,22 +125,22 @@ pub fn IntakePage() -> impl IntoView {
                 <img src="/icons/icon-192.png" alt="" width="40" height="40"/>
                 <span>"Stipple"</span>
             </header>
-            {when(move || step.get() < DONE, move || view! {
+            {when(move || step.get() < Step::Done, move || view! {
                 <div class="progress">
-                    <p id="progress-label">{move || format!("Step {} of {}", step.get() + 1, DONE)}</p>
-                    <progress max=DONE.to_string() value=move || (step.get() + 1).to_string() aria-labelledby="progress-label"></progress>
+                    <p id="progress-label">{move || format!("Step {} of {}", step.get().number(), Step::Review.number())}</p>
+                    <progress max=Step::Review.number().to_string() value=move || step.get().number().to_string() aria-labelledby="progress-label"></progress>
                 </div>
             })}
             <h1 id="step-title" tabindex="-1">{title}</h1>
             <div role="status" aria-live="polite">
-                {move || invite_notice.get().filter(|_| step.get() < DONE).map(|n| match n {
+                {move || invite_notice.get().filter(|_| step.get() < Step::Done).map(|n| match n {
                     Ok(m) => Either::Left(view! { <p class="notice" id="invite-notice">{m}</p> }),
                     Err(m) => Either::Right(view! { <p class="notice warning" id="invite-notice">{m}</p> }),
                 })}
             </div>
             <ErrorSummary/>
             {step_area(step)}
-            {when(move || { step.get() < REVIEW }, move || view! {
+            {when(move || { step.get() < Step::Review }, move || view! {
                 <Nav step=step/>
             })}
         </main>
@@ -149,21 +149,21 @@ pub fn IntakePage() -> impl IntoView {
 
 /// Back and Next. Next checks the step with the shared rules first.
 #[component]
-fn Nav(step: Memo<usize>) -> impl IntoView {
+fn Nav(step: Memo<Step>) -> impl IntoView {
     let ctx = expect_context::<FormCtx>();
     let next = move |_| {
         let s = step.get_untracked();
         if ctx.check_step(s) {
-            ctx.go(s + 1);
+            ctx.go(s.next());
         }
     };
     view! {
         <div class="nav">
-            {when(move || { step.get() > 0 }, move || view! {
-                <button type="button" class="button" on:click=move |_| ctx.go(step.get_untracked().saturating_sub(1))>"Back"</button>
+            {when(move || { step.get() > Step::AboutYou }, move || view! {
+                <button type="button" class="button" on:click=move |_| ctx.go(step.get_untracked().back())>"Back"</button>
             })}
             <button type="button" class="button primary" id="next" on:click=next>
-                {move || if step.get() + 1 == REVIEW { "Review my answers" } else { "Next" }}
+                {move || if step.get().next() == Step::Review { "Review my answers" } else { "Next" }}
             </button>
         </div>
     }

@@ -6,7 +6,7 @@ use super::fields::when;
 
 use super::{
     draft::{Draft, Pattern},
-    submit, FormCtx, STEPS,
+    submit, FormCtx, Step,
 };
 use crate::domain::questions::{self as q, Question};
 
@@ -44,7 +44,7 @@ fn opt_label<T: Copy>(v: Option<T>, label: fn(T) -> &'static str) -> String {
 }
 
 /// The answers of one step as (question, answer) rows.
-fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
+fn rows(d: &Draft, step: Step) -> Vec<(String, String)> {
     use crate::domain::vocab::*;
     // Each answer beside the words it was asked with.
     let r = |question: Question, a: String| (question.label.to_string(), a);
@@ -57,7 +57,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
             .collect::<Vec<_>>()
     };
     match step {
-        0 => vec![
+        Step::AboutYou => vec![
             r(q::FULL_NAME, or_dash(&d.full_name)),
             r(q::DATE_OF_BIRTH, or_dash(&d.date_of_birth)),
             r(q::EMAIL, or_dash(&d.email)),
@@ -68,7 +68,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
             ),
             r(q::PREFERRED_DATE, or_dash(&d.preferred_date)),
         ],
-        1 => {
+        Step::HairLoss => {
             let mut v = vec![
                 r(q::CAUSES, labels(&d.causes, HairLossCause::label)),
                 r(q::YEARS, or_dash(&d.years)),
@@ -85,7 +85,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
             }
             v
         }
-        2 => {
+        Step::Scars => {
             if d.has_scars != Some(true) {
                 return vec![r(q::HAS_SCARS, yn(d.has_scars))];
             }
@@ -108,7 +108,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
                 })
                 .collect()
         }
-        3 => {
+        Step::Transplants => {
             if d.has_transplants != Some(true) {
                 return vec![r(q::HAS_TRANSPLANTS, yn(d.has_transplants))];
             }
@@ -130,7 +130,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
                 })
                 .collect()
         }
-        4 => {
+        Step::Medical => {
             let mut v = vec![r(q::ALLERGIES, labels(&d.allergies, Allergy::label))];
             if !d.allergies.is_empty() {
                 v.push(r(q::ALLERGY_DETAILS, or_dash(&d.allergy_details)));
@@ -146,7 +146,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
             v.push(r(q::MEDICATIONS, or_dash(&d.medications)));
             v
         }
-        5 => {
+        Step::Comfort => {
             let mut v = vec![r(
                 q::PAIN_TOLERANCE,
                 format!("{} of 10", or_dash(&d.pain_tolerance)),
@@ -154,7 +154,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
             v.extend(questions(q::COMFORT_YES_NO));
             v
         }
-        6 => {
+        Step::Lifestyle => {
             let mut v = vec![r(
                 q::SUN_EXPOSURE,
                 opt_label(d.sun_exposure, SunExposure::label),
@@ -164,7 +164,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
             v.push(r(q::HAIR_STYLE, opt_label(d.hair_style, HairStyle::label)));
             v
         }
-        7 => vec![
+        Step::Goals => vec![
             r(
                 q::HAIRLINE_STYLE,
                 opt_label(d.hairline_style, HairlineStyle::label),
@@ -173,7 +173,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
             r(q::NATURAL_HAIR_COLOUR, or_dash(&d.natural_hair_colour)),
             r(q::GOAL_NOTES, or_dash(&d.notes)),
         ],
-        8 => vec![
+        Step::Consent => vec![
             fact("Clauses agreed", d.accepted.len().to_string()),
             fact(
                 "Marketing photos",
@@ -192,7 +192,7 @@ fn rows(d: &Draft, step: usize) -> Vec<(String, String)> {
                 },
             ),
         ],
-        9 => vec![
+        Step::Signature => vec![
             r(q::TYPED_NAME, or_dash(&d.typed_name)),
             fact(
                 "Drawn signature",
@@ -214,16 +214,18 @@ pub fn Review() -> impl IntoView {
     let failure = ctx.send_error;
     let sections = move || {
         let d = ctx.draft.get();
-        (0..super::REVIEW)
-            .map(|step| {
-                let title = STEPS[step].title;
+        Step::asking()
+            .iter()
+            .map(|&step| {
+                let title = step.title();
+                let n = step as usize;
                 let items = rows(&d, step)
                     .into_iter()
                     .map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> })
                     .collect_view();
                 view! {
-                    <section class="card review" aria-labelledby=format!("review-{step}")>
-                        <h2 id=format!("review-{step}")>{title}</h2>
+                    <section class="card review" aria-labelledby=format!("review-{n}")>
+                        <h2 id=format!("review-{n}")>{title}</h2>
                         <dl>{items}</dl>
                         <button type="button" class="button secondary" disabled=move || sending.get() on:click=move |_| ctx.go(step)>
                             // Step titles are plain English: no Unicode case tables needed.
@@ -244,7 +246,7 @@ pub fn Review() -> impl IntoView {
             })}
         </div>
         <div class="nav">
-            <button type="button" class="button" disabled=move || sending.get() on:click=move |_| ctx.go(super::REVIEW - 1)>"Back"</button>
+            <button type="button" class="button" disabled=move || sending.get() on:click=move |_| ctx.go(Step::Review.back())>"Back"</button>
             <button type="button" class="button primary" id="send" disabled=move || sending.get() on:click=move |_| submit(ctx, sending)>
                 "Send to the clinic"
             </button>

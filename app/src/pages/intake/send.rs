@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{
     draft::Draft,
     form::{DRAFT_KEY, RECEIPT_KEY, RECEIPT_TIME_KEY},
-    FormCtx, DONE, REVIEW, STEPS,
+    FormCtx, Step,
 };
 use crate::{
     browser::{self, Outbox, Receipt, SendError},
@@ -65,7 +65,7 @@ pub fn submit(ctx: FormCtx, sending: RwSignal<bool>) {
                 if browser::queue(&id, &submission).await {
                     ctx.draft.update(|d| {
                         d.queued = true;
-                        d.step = DONE;
+                        d.step = Step::Done;
                     });
                     browser::scroll_top();
                     browser::focus("step-title");
@@ -93,7 +93,7 @@ fn sent(ctx: FormCtx, receipt: Receipt) {
     ctx.draft.set(Draft {
         id: browser::new_id(),
         opened_at: browser::now_rfc3339(),
-        step: DONE,
+        step: Step::Done,
         ..Draft::default()
     });
     browser::scroll_top();
@@ -105,8 +105,8 @@ fn refused(ctx: FormCtx, error: SendError) {
     let failure = ctx.send_error;
     ctx.draft.update(|d| {
         d.queued = false;
-        if d.step == DONE {
-            d.step = REVIEW;
+        if d.step == Step::Done {
+            d.step = Step::Review;
         }
     });
     match error {
@@ -183,10 +183,13 @@ fn send_back(ctx: FormCtx, errors: FieldErrors) {
             .filter(|(p, _)| !NO_FIELD.contains(&p.as_str()))
             .collect(),
     );
-    match STEPS.iter().position(|s| !placed.under(s.paths).is_empty()) {
+    match Step::ALL
+        .into_iter()
+        .find(|s| !placed.under(s.paths()).is_empty())
+    {
         Some(first) => {
             ctx.go(first);
-            ctx.show(placed.under(STEPS[first].paths));
+            ctx.show(placed.under(first.paths()));
         }
         None => failure.set(Some(format!("{} Please try again.", unplaced.join(" ")))),
     }
