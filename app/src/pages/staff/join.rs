@@ -25,31 +25,42 @@ fn say(e: crate::browser::SendError) -> String {
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let token = StoredValue::new(None::<String>);
-    let info = RwSignal::new(None::<Result<LinkInfo, String>>);
-    Effect::new(move |_| {
-        let Some(t) = browser::take_fragment() else {
-            info.set(Some(Err(
-                "This page opens from the link in your invitation or reset e-mail.".into(),
-            )));
-            return;
-        };
-        token.set_value(Some(t.clone()));
-        leptos::task::spawn_local(async move {
-            let answer = browser::post_json::<_, LinkInfo>(
-                "/api/v1/staff/link",
-                &LinkToken { token: t },
-                &[],
-            )
-            .await
-            .map_err(say);
-            info.set(Some(answer));
-        });
+    // What the link is for, read once from the page's fragment (which is
+    // then taken off the address).
+    let info = LocalResource::new(move || {
+        let t = browser::take_fragment();
+        token.set_value(t.clone());
+        async move {
+            let Some(t) = t else {
+                return Err(
+                    "This page opens from the link in your invitation or reset e-mail.".into(),
+                );
+            };
+            browser::post_json::<_, LinkInfo>("/api/v1/staff/link", &LinkToken { token: t }, &[])
+                .await
+                .map_err(say)
+        }
     });
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<String>);
     let done = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let choose = Action::new_local(move |body: &LinkPassword| {
+        let body = body.clone();
+        async move {
+            match browser::post_json::<_, serde::de::IgnoredAny>(
+                "/api/v1/staff/link/password",
+                &body,
+                &[],
+            )
+            .await
+            {
+                Ok(_) => done.set(true),
+                Err(e) => failure.set(Some(say(e))),
+            }
+        }
+    });
+    let busy = choose.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -62,24 +73,10 @@ pub fn JoinPage() -> impl IntoView {
             return;
         }
         let Some(t) = token.get_value() else { return };
-        busy.set(true);
         failure.set(None);
-        let body = LinkPassword {
+        choose.dispatch(LinkPassword {
             token: t,
             new_password: password.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            let result = browser::post_json::<_, serde::de::IgnoredAny>(
-                "/api/v1/staff/link/password",
-                &body,
-                &[],
-            )
-            .await;
-            busy.set(false);
-            match result {
-                Ok(_) => done.set(true),
-                Err(e) => failure.set(Some(say(e))),
-            }
         });
     };
     view! {

@@ -35,15 +35,9 @@ pub fn LoginPage() -> impl IntoView {
     // Set once the password was right and a code is asked for.
     let waiting = RwSignal::new(None::<StaffSession>);
     let failure = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        failure.set(None);
-        let pending = waiting.get_untracked();
+    // The password, then (when the account has one) the code.
+    let send = Action::new_local(move |pending: &Option<StaffSession>| {
+        let pending = pending.clone();
         let credentials = Credentials {
             email: email.get_untracked(),
             password: password.get_untracked(),
@@ -51,7 +45,7 @@ pub fn LoginPage() -> impl IntoView {
         let code_body = TwoFactorCode {
             code: code.get_untracked(),
         };
-        leptos::task::spawn_local(async move {
+        async move {
             let result = match &pending {
                 None => {
                     browser::post_json::<_, StaffSession>("/api/v1/staff/login", &credentials, &[])
@@ -66,7 +60,6 @@ pub fn LoginPage() -> impl IntoView {
                     .await
                 }
             };
-            busy.set(false);
             match (result, pending.is_some()) {
                 (Ok(s), _) if s.stage == SessionStage::Code => {
                     waiting.set(Some(s));
@@ -82,7 +75,16 @@ pub fn LoginPage() -> impl IntoView {
                     )));
                 }
             }
-        });
+        }
+    });
+    let busy = send.pending();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        failure.set(None);
+        send.dispatch(waiting.get_untracked());
     };
     let asking_code = move || waiting.with(Option::is_some);
     view! {

@@ -129,29 +129,32 @@ pub fn StaffShell<C: IntoView + 'static>(
     let me: RwSignal<Option<Me>> = RwSignal::new(None);
     let problem = RwSignal::new(None::<String>);
     provide_context(me);
-    Effect::new(move |_| {
-        leptos::task::spawn_local(async move {
-            match browser::get_json::<Me>("/api/v1/staff/me").await {
-                // The password was right but the code never came: start again.
-                Ok(m) if m.stage == SessionStage::Code => browser::navigate(&login_url()),
-                // Nothing but setting up two-factor until it is done.
-                Ok(m) if m.stage == SessionStage::Enrol && browser::path() != "/staff/account" => {
-                    browser::navigate("/staff/account")
-                }
-                Ok(m) => me.set(Some(m)),
-                Err(SendError::SignedOut) => browser::navigate(&login_url()),
-                Err(_) => problem.set(Some(
-                    "The server could not be reached. Reload to try again.".into(),
-                )),
-            }
-        });
+    let who = LocalResource::new(|| browser::get_json::<Me>("/api/v1/staff/me"));
+    Effect::new(move |_| match who.get() {
+        // The password was right but the code never came: start again.
+        Some(Ok(m)) if m.stage == SessionStage::Code => browser::navigate(&login_url()),
+        // Nothing but setting up two-factor until it is done.
+        Some(Ok(m)) if m.stage == SessionStage::Enrol && browser::path() != "/staff/account" => {
+            browser::navigate("/staff/account")
+        }
+        Some(Ok(m)) => me.set(Some(m)),
+        Some(Err(SendError::SignedOut)) => browser::navigate(&login_url()),
+        Some(Err(_)) => problem.set(Some(
+            "The server could not be reached. Reload to try again.".into(),
+        )),
+        None => {}
+    });
+    let leave = Action::new_local(move |csrf: &String| {
+        let csrf = csrf.clone();
+        async move {
+            let _ = call::<()>("POST", "/api/v1/staff/logout", None::<&()>, &csrf).await;
+            browser::navigate("/staff/login");
+        }
     });
     let sign_out = move |_| {
-        let Some(m) = me.get_untracked() else { return };
-        leptos::task::spawn_local(async move {
-            let _ = call::<()>("POST", "/api/v1/staff/logout", None::<&()>, &m.csrf_token).await;
-            browser::navigate("/staff/login");
-        });
+        if let Some(m) = me.get_untracked() {
+            leave.dispatch(m.csrf_token);
+        }
     };
     let children = StoredValue::new(children.into_inner());
     view! {

@@ -22,7 +22,6 @@ fn Queue() -> impl IntoView {
     let to = RwSignal::new(String::new());
     let items = RwSignal::new(Vec::<QueueItem>::new());
     let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let query = move || {
         [("q", q), ("status", status), ("from", from), ("to", to)]
@@ -34,37 +33,45 @@ fn Queue() -> impl IntoView {
             .collect::<Vec<_>>()
             .join("&")
     };
-    let csrf = me.csrf_token.clone();
-    let load = move |more: bool| {
+    let csrf = StoredValue::new(me.csrf_token.clone());
+    // A page of the queue: the first for the filters (`false`), or the one
+    // after those shown (`true`).
+    let load = Action::new_local(move |more: &bool| {
+        let more = *more;
         let mut url = format!("/api/v1/staff/submissions?limit=50&{}", query());
-        if more {
-            if let Some(n) = next.get_untracked() {
-                url.push_str(&format!("&after={n}"));
-            }
+        if let (true, Some(n)) = (more, next.get_untracked()) {
+            url.push_str(&format!("&after={n}"));
         }
-        let csrf = csrf.clone();
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match call::<QueuePage>("GET", &url, None::<&()>, &csrf).await {
-                Ok(page) => {
-                    problem.set(None);
-                    if more {
-                        items.update(|i| i.extend(page.items));
-                    } else {
-                        items.set(page.items);
-                    }
-                    next.set(page.next);
-                }
-                Err(e) => problem.set(Some(e)),
+        let csrf = csrf.get_value();
+        async move {
+            (
+                more,
+                call::<QueuePage>("GET", &url, None::<&()>, &csrf).await,
+            )
+        }
+    });
+    let loading = load.pending();
+    // Each answer replaces the list, or adds to it.
+    Effect::new(move |_| match load.value().get() {
+        Some((more, Ok(page))) => {
+            problem.set(None);
+            if more {
+                items.update(|i| i.extend(page.items));
+            } else {
+                items.set(page.items);
             }
-            loading.set(false);
-        });
-    };
-    let load = StoredValue::new(load);
-    Effect::new(move |_| load.with_value(|l| l(false)));
+            next.set(page.next);
+        }
+        Some((_, Err(e))) => problem.set(Some(e)),
+        None => {}
+    });
+    // The first page once in the browser (the server draws no data).
+    Effect::new(move |_| {
+        load.dispatch(false);
+    });
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        load.with_value(|l| l(false));
+        load.dispatch(false);
     };
     let export_href = move || {
         format!("/api/v1/staff/export.csv?{}", {
@@ -122,7 +129,7 @@ fn Queue() -> impl IntoView {
             }).collect_view()}
         </ul>
         <Show when=move || next.with(Option::is_some)>
-            <button type="button" class="button" id="more" on:click=move |_| load.with_value(|l| l(true))>"Show more"</button>
+            <button type="button" class="button" id="more" on:click=move |_| { load.dispatch(true); }>"Show more"</button>
         </Show>
     }
 }
