@@ -192,7 +192,7 @@ VOCAB = {
 }
 
 # Shown in the document header already, so left out of "About you".
-IN_HEADER = {"Full name", "Date of birth", "E-mail", "Phone"}
+IN_HEADER = {"Full name", "Date of birth", "E-mail", "Mobile phone"}
 
 
 def yn(value: bool) -> str:
@@ -281,7 +281,7 @@ def answer_sections(s: dict) -> list[Section]:
                 ("Full name", c["full_name"].strip()),
                 ("Date of birth", c["date_of_birth"]),
                 ("E-mail", opt(c.get("email"))),
-                ("Phone", opt(c.get("phone"))),
+                ("Mobile phone", opt(c.get("phone"))),
                 ("Contact by", VOCAB["preferred_contact"][c["preferred_contact"]]),
                 ("Preferred date", preferred or "—"),
             ],
@@ -514,10 +514,10 @@ def clean_content(inp: ConsentInput, fonts: Fonts) -> Content:
     cl = Cleaner(fonts)
     clinic_name = cl.line("Clinic name", inp.clinic_name)
     client = [
-        ("Name", cl.line("Client name", inp.client_name)),
+        ("Full name", cl.line("Full name", inp.client_name)),
         ("Date of birth", cl.line("Date of birth", inp.client_date_of_birth)),
         ("E-mail", cl.line("E-mail", inp.client_email)),
-        ("Phone", cl.line("Phone", inp.client_phone)),
+        ("Mobile phone", cl.line("Mobile phone", inp.client_phone)),
     ]
     sections = []
     for number, section in enumerate(inp.sections, start=1):

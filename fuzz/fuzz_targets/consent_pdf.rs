@@ -18,14 +18,13 @@ fuzz_target!(|data: &[u8]| {
     if shape & 0x80 != 0 {
         client_name = client_name.repeat(2000);
     }
+    let mut client: Vec<(String, String)> = (0..3).map(|_| (next(), next())).collect();
+    client.insert(0, (next(), client_name));
     let input = ConsentPdfInput {
         paper: if shape & 0x40 != 0 { Paper::Letter } else { Paper::A4 },
         clinic_name: next(),
         title: next(),
-        client_name,
-        client_date_of_birth: next(),
-        client_email: next(),
-        client_phone: next(),
+        client,
         sections: (0..rows.div_ceil(4))
             .map(|_| Section {
                 title: next(),

@@ -43,24 +43,15 @@ impl Content {
         let mut cleaner = Cleaner::new(fonts);
 
         let clinic_name = cleaner.line("Clinic name", &input.clinic_name);
-        let client = vec![
-            (
-                "Name".to_owned(),
-                cleaner.line("Client name", &input.client_name),
-            ),
-            (
-                "Date of birth".to_owned(),
-                cleaner.line("Date of birth", &input.client_date_of_birth),
-            ),
-            (
-                "E-mail".to_owned(),
-                cleaner.line("E-mail", &input.client_email),
-            ),
-            (
-                "Phone".to_owned(),
-                cleaner.line("Phone", &input.client_phone),
-            ),
-        ];
+        let client: Vec<(String, String)> = input
+            .client
+            .iter()
+            .map(|(q, a)| {
+                let label = cleaner.line("Client details", q);
+                let value = cleaner.line(&label, a);
+                (label, value)
+            })
+            .collect();
 
         let mut sections = Vec::with_capacity(input.sections.len());
         for (index, section) in input.sections.iter().enumerate() {

@@ -84,11 +84,9 @@ pub struct ConsentPdfInput {
     pub clinic_name: String,
     /// Document title for the PDF's metadata.
     pub title: String,
-    pub client_name: String,
-    /// As displayed, e.g. "12 Apr 1986".
-    pub client_date_of_birth: String,
-    pub client_email: String,
-    pub client_phone: String,
+    /// Who signed, heading the document: (question, answer) in the words
+    /// the client was asked, the date as displayed (e.g. "12 Apr 1986").
+    pub client: Vec<(String, String)>,
     pub sections: Vec<Section>,
     pub clauses: Vec<ClauseLine>,
     /// Whether photos may be used for the clinic's marketing.
@@ -177,10 +175,12 @@ mod tests {
             paper: Paper::A4,
             clinic_name: "Northside Scalp Studio".to_owned(),
             title: "Consent: Zoë O'Brien".to_owned(),
-            client_name: "Zoë O'Brien".to_owned(),
-            client_date_of_birth: "12 Apr 1986".to_owned(),
-            client_email: "zoe@example.com".to_owned(),
-            client_phone: "+44 7700 900123".to_owned(),
+            client: vec![
+                row("Full name", "Zoë O'Brien"),
+                row("Date of birth", "12 Apr 1986"),
+                row("E-mail", "zoe@example.com"),
+                row("Mobile phone", "+44 7700 900123"),
+            ],
             sections: vec![
                 Section {
                     title: "About you".to_owned(),
@@ -351,7 +351,7 @@ mod tests {
     #[test]
     fn unsupported_scripts_are_replaced_and_noted_on_the_audit_page() {
         let mut input = sample();
-        input.client_name = "王小明".to_owned();
+        input.client[0].1 = "王小明".to_owned();
         input.sections[3]
             .rows
             .push(("Notes (other)".to_owned(), "नमस्ते".to_owned()));
@@ -365,7 +365,7 @@ mod tests {
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
-        assert!(affected.contains("Client name"), "{affected}");
+        assert!(affected.contains("Full name"), "{affected}");
         assert!(affected.contains("Goals › Notes (other)"), "{affected}");
         assert!(!all_texts(&document.pages)
             .iter()
@@ -379,7 +379,7 @@ mod tests {
         assert!(render(&empty).expect("renders").starts_with(b"%PDF-"));
 
         let mut hostile = sample();
-        hostile.client_name = "\u{202E}Zoë\u{0}\u{7}\r\n".to_owned();
+        hostile.client[0].1 = "\u{202E}Zoë\u{0}\u{7}\r\n".to_owned();
         hostile.clauses.push(ClauseLine::default());
         hostile.sections.push(Section::default());
         hostile

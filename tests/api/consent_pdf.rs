@@ -245,6 +245,8 @@ db_test!(
             .map(|r| r["question"].as_str().unwrap().to_string())
             .collect();
         assert!(labels.len() > 20, "{labels:?}");
+        // Who signed heads the document, asked in the same words.
+        assert!(labels.iter().any(|l| l == questions::FULL_NAME.label));
         let wording: Vec<&str> = questions::ALL.iter().map(|q| q.label).collect();
         let (_, raw) = tool("pdftotext", &[], &pdf);
         let plain = collapse(&raw);

@@ -104,6 +104,29 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
         }
     }
     assert!(matched >= 30, "{matched} questions seen: {asked:?}");
+    // The Review page shows each answer beside the same words.
+    let shown = b
+        .js("return [...document.querySelectorAll('.review dt')].map(d => d.textContent)")
+        .await;
+    let wording: Vec<&str> = stipple_app::domain::questions::ALL
+        .iter()
+        .map(|q| q.label)
+        .collect();
+    let facts = [
+        "Clauses agreed",
+        "Marketing photos",
+        "Electronic signature",
+        "Drawn signature",
+    ];
+    let shown = shown.as_array().unwrap();
+    assert!(shown.len() > 30, "{shown:?}");
+    for dt in shown {
+        let dt = dt.as_str().unwrap();
+        assert!(
+            wording.contains(&dt) || facts.contains(&dt),
+            "{dt} on the Review page is not a question's wording"
+        );
+    }
     axe(&b, "Review").await;
     click(&b, "send").await;
     b.wait_js(

@@ -47,10 +47,24 @@ pub fn pdf_input(
             "Consent for scalp micropigmentation – {}",
             s.client.full_name.trim()
         ),
-        client_name: s.client.full_name.trim().to_string(),
-        client_date_of_birth: s.client.date_of_birth.format("%-d %b %Y").to_string(),
-        client_email: s.client.email.clone().unwrap_or_default(),
-        client_phone: s.client.phone.clone().unwrap_or_default(),
+        client: vec![
+            (
+                q::FULL_NAME.label.into(),
+                s.client.full_name.trim().to_string(),
+            ),
+            (
+                q::DATE_OF_BIRTH.label.into(),
+                s.client.date_of_birth.format("%-d %b %Y").to_string(),
+            ),
+            (
+                q::EMAIL.label.into(),
+                s.client.email.clone().unwrap_or_default(),
+            ),
+            (
+                q::PHONE.label.into(),
+                s.client.phone.clone().unwrap_or_default(),
+            ),
+        ],
         sections: answer_sections(s)
             .into_iter()
             .map(|sec| Section {
