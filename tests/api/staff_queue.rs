@@ -607,3 +607,40 @@ db_test!(every_move_the_page_offers_is_accepted_and_no_other, |app| {
         }
     }
 });
+
+db_test!(an_erasure_among_other_writes_waits_its_turn, |app| {
+    let admin = app.staff("admin").await;
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        ids.push(app.submit(&fresh_submission()).await.0);
+    }
+    let busy = ids.pop().unwrap();
+    let notes = (0..20).map(|i| {
+        let (admin, busy) = (&admin, &busy);
+        async move {
+            admin
+                .post(
+                    &format!("/api/v1/staff/submissions/{busy}/notes"),
+                    &json!({"text": format!("note {i}")}),
+                )
+                .await
+                .status()
+        }
+    });
+    let erasures = ids.iter().map(|id| {
+        let admin = &admin;
+        async move {
+            admin
+                .delete(&format!("/api/v1/staff/submissions/{id}"))
+                .await
+                .status()
+        }
+    });
+    let (notes, erasures) = tokio::join!(
+        futures::future::join_all(notes),
+        futures::future::join_all(erasures)
+    );
+    assert!(notes.iter().all(|s| s.is_success()), "{notes:?}");
+    assert!(erasures.iter().all(|s| *s == 204), "{erasures:?}");
+    assert_eq!(app.count_submissions().await, 1);
+});

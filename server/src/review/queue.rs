@@ -331,6 +331,17 @@ pub async fn erase(
 ) -> Result<Option<Vec<Uuid>>, DbErr> {
     use crate::entities::mail_message as mail;
     let txn = db.begin().await?;
+    // A write first: on SQLite a transaction that reads and then writes
+    // fails at once when another writer holds the lock, while one that
+    // starts by writing waits its turn (on PostgreSQL this locks the row).
+    let claimed = entity::Entity::update_many()
+        .col_expr(entity::Column::Status, Expr::col(entity::Column::Status).into())
+        .filter(entity::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Ok(None);
+    }
     let Some(row) = entity::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(None);
     };
