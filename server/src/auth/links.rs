@@ -22,6 +22,7 @@ use stipple_app::domain::{
 };
 use uuid::Uuid;
 
+use super::team::AccountPath;
 use super::{accounts, password, session, team};
 use crate::{
     audit::Event,
@@ -190,7 +191,7 @@ pub async fn invite(
 /// `POST /api/v1/staff/users/{id}/password-reset`: a one-time link is
 /// e-mailed to the colleague (to an invited one, a fresh invitation).
 #[utoipa::path(post, path = "/api/v1/staff/users/{id}/password-reset", tag = "staff",
-    params(("id" = String, Path, description = "The account's id.")),
+    params(AccountPath),
     responses(
         (status = 202, description = "The link is on its way to them; it is not shown here.", body = ResetSent),
         (status = 404, description = "No such account.", body = ErrorBody),

@@ -35,9 +35,20 @@ pub(super) fn member(u: Model) -> Result<TeamMember, ApiError> {
     })
 }
 
+/// The `{id}` of an account's path, described once for the document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+// Describes the path only: the handler reads the raw segment itself.
+#[allow(dead_code)]
+pub struct AccountPath {
+    /// The account's id.
+    id: String,
+}
+
 /// `GET /api/v1/staff/users`: every account, by name.
 #[utoipa::path(get, path = "/api/v1/staff/users", tag = "staff",
     responses((status = 200, description = "Every staff account with role, status and last sign-in.", body = Team)))]
+
 pub async fn list(_admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let items = accounts::all(&state.db)
         .await?
@@ -71,7 +82,7 @@ const LAST_ADMIN: &str =
 /// `POST /api/v1/staff/users/{id}/disable`: the account can no longer sign
 /// in and its sessions end now; its history stays.
 #[utoipa::path(post, path = "/api/v1/staff/users/{id}/disable", tag = "staff",
-    params(("id" = String, Path, description = "The account's id.")),
+    params(AccountPath),
     responses(
         (status = 204, description = "Disabled; every session of the account has ended."),
         (status = 404, description = "No such account.", body = ErrorBody),
@@ -109,7 +120,7 @@ pub async fn disable(
 
 /// `POST /api/v1/staff/users/{id}/enable`: a disabled account may sign in again.
 #[utoipa::path(post, path = "/api/v1/staff/users/{id}/enable", tag = "staff",
-    params(("id" = String, Path, description = "The account's id.")),
+    params(AccountPath),
     responses(
         (status = 204, description = "The account may sign in again."),
         (status = 404, description = "No such account.", body = ErrorBody),
@@ -143,7 +154,7 @@ pub async fn enable(
 
 /// `POST /api/v1/staff/users/{id}/role`: staff or administrator.
 #[utoipa::path(post, path = "/api/v1/staff/users/{id}/role", tag = "staff", request_body = RoleChange,
-    params(("id" = String, Path, description = "The account's id.")),
+    params(AccountPath),
     responses(
         (status = 204, description = "The role is changed; it applies to the next request."),
         (status = 404, description = "No such account.", body = ErrorBody),
@@ -187,7 +198,7 @@ pub async fn change_role(
 /// lost their phone and their recovery codes. Their sessions end; they set
 /// two-factor up again (at once, where it is required).
 #[utoipa::path(post, path = "/api/v1/staff/users/{id}/two-factor/reset", tag = "staff",
-    params(("id" = String, Path, description = "The account's id.")),
+    params(AccountPath),
     responses(
         (status = 204, description = "Two-factor sign-in is off for them and their sessions have ended."),
         (status = 404, description = "No such account.", body = ErrorBody),

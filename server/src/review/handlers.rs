@@ -60,6 +60,16 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
+/// The `{id}` of a submission's path, described once for the document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+// Describes the path only: the handler reads the raw segment itself.
+#[allow(dead_code)]
+pub struct SubmissionPath {
+    /// The submission id (a UUID; anything else is 404).
+    id: String,
+}
+
 /// What the audit log keeps of a list or export: how many rows and the
 /// filters, and whether a search narrowed it, not what was searched (the
 /// log must not keep a client's name).
@@ -175,7 +185,7 @@ pub async fn list(
 
 /// `GET /api/v1/staff/submissions/{id}`: everything staff need to review.
 #[utoipa::path(get, path = "/api/v1/staff/submissions/{id}", tag = "staff",
-    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")),
+    params(SubmissionPath),
     responses(
         (status = 200, description = "Everything about one submission (the view is audited).", body = SubmissionDetail),
         (status = 404, description = "No such submission.", body = ErrorBody),
@@ -332,7 +342,7 @@ async fn json_body<T: serde::de::DeserializeOwned>(
 
 /// `POST /api/v1/staff/submissions/{id}/status` with `{"status", "note"?}`.
 #[utoipa::path(post, path = "/api/v1/staff/submissions/{id}/status", tag = "staff",
-    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")), request_body = StatusBody,
+    params(SubmissionPath), request_body = StatusBody,
     responses(
         (status = 200, description = "Moved.", body = StatusChanged),
         (status = 404, description = "No such submission.", body = ErrorBody),
@@ -396,7 +406,7 @@ pub async fn set_status(
 
 /// `POST /api/v1/staff/submissions/{id}/notes` with `{"text"}`: append-only.
 #[utoipa::path(post, path = "/api/v1/staff/submissions/{id}/notes", tag = "staff",
-    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")), request_body = NewNote,
+    params(SubmissionPath), request_body = NewNote,
     responses(
         (status = 201, description = "Added (notes are append-only).", body = Note),
         (status = 404, description = "No such submission.", body = ErrorBody),
@@ -438,7 +448,7 @@ pub async fn add_note(
 
 /// `GET /api/v1/staff/submissions/{id}/consent.pdf` (`?download=1` to save).
 #[utoipa::path(get, path = "/api/v1/staff/submissions/{id}/consent.pdf", tag = "staff",
-    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404)."), ("download" = Option<String>, Query, description = "`1` or `true` for `Content-Disposition: attachment`.")),
+    params(SubmissionPath, ("download" = Option<String>, Query, description = "`1` or `true` for `Content-Disposition: attachment`.")),
     responses(
         (status = 200, description = "The signed consent (the view is audited).", content_type = "application/pdf", body = PdfFile,
             headers(("Content-Disposition" = String), ("ETag" = String), ("Cache-Control" = String))),
@@ -470,7 +480,7 @@ pub async fn consent_pdf(
 /// `POST /api/v1/staff/submissions/{id}/email`: queues the signed consent
 /// to the client's address again.
 #[utoipa::path(post, path = "/api/v1/staff/submissions/{id}/email", tag = "staff",
-    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")),
+    params(SubmissionPath),
     responses(
         (status = 202, description = "The signed consent is queued to the client's address.", body = MailQueued),
         (status = 404, description = "No such submission.", body = ErrorBody),
@@ -518,7 +528,7 @@ pub async fn email_pdf(
 
 /// `DELETE /api/v1/staff/submissions/{id}` (admin): erases the personal data.
 #[utoipa::path(delete, path = "/api/v1/staff/submissions/{id}", tag = "staff",
-    params(("id" = String, Path, description = "The submission id (a UUID; anything else is 404).")),
+    params(SubmissionPath),
     responses(
         (status = 204, description = "Erased; the audit log keeps a tombstone."),
         (status = 404, description = "No such submission.", body = ErrorBody),

@@ -335,7 +335,7 @@ pub async fn erase(
     // fails at once when another writer holds the lock, while one that
     // starts by writing waits its turn (on PostgreSQL this locks the row).
     let claimed = entity::Entity::update_many()
-        .col_expr(entity::Column::Status, Expr::col(entity::Column::Status).into())
+        .col_expr(entity::Column::Status, Expr::col(entity::Column::Status))
         .filter(entity::Column::Id.eq(id))
         .exec(&txn)
         .await?;
