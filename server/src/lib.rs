@@ -10,9 +10,6 @@
 //! - `startup` wires the features' tables into one server; `openapi`
 //!   describes them.
 
-// The staff pages' typed views are deep types; the router erases them here.
-#![recursion_limit = "256"]
-
 pub mod audit;
 pub mod auth;
 pub mod backup;

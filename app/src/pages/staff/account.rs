@@ -3,7 +3,7 @@
 
 use leptos::{either::EitherOf4, prelude::*};
 
-use super::{call, local_time, me, StaffShell};
+use super::{call, local_time, me, page, StaffShell};
 use crate::{
     browser,
     domain::{
@@ -16,8 +16,10 @@ use crate::{
 pub fn AccountPage() -> impl IntoView {
     view! {
         <StaffShell title="Your account">
-            <TwoFactor/>
-            {(me().stage == SessionStage::Ready).then(|| view! { <Password/><Sessions/> })}
+            {page(view! {
+                <TwoFactor/>
+                {(me().stage == SessionStage::Ready).then(|| view! { <Password/><Sessions/> })}
+            })}
         </StaffShell>
     }
 }

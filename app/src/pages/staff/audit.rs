@@ -2,12 +2,12 @@
 
 use leptos::{either::Either, prelude::*};
 
-use super::{call, local_time, me, StaffShell};
+use super::{call, local_time, me, page, StaffShell};
 use crate::domain::{api::AuditPage as Page, states::AuditAction};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    view! { <StaffShell title="Audit log"><Audit/></StaffShell> }
+    view! { <StaffShell title="Audit log">{page(view! { <Audit/> })}</StaffShell> }
 }
 
 #[component]

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use serde::de::IgnoredAny;
 
-use super::{call, call_json, local_time, me, StaffShell};
+use super::{call, call_json, local_time, me, page, StaffShell};
 use crate::{
     browser,
     domain::{
@@ -21,7 +21,7 @@ use crate::{
 
 #[component]
 pub fn DetailPage() -> impl IntoView {
-    view! { <StaffShell title="Submission"><DetailView/></StaffShell> }
+    view! { <StaffShell title="Submission">{page(view! { <DetailView/> })}</StaffShell> }
 }
 
 /// The submission's id, from the page's path (`/staff/submissions/{id}`).

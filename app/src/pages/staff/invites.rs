@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 
-use super::{call, local_time, me, StaffShell};
+use super::{call, local_time, me, page, StaffShell};
 use crate::domain::api::{Invite, InviteList, NewInvite};
 
 #[component]
 pub fn InvitesPage() -> impl IntoView {
-    view! { <StaffShell title="Appointment invites"><Invites/></StaffShell> }
+    view! { <StaffShell title="Appointment invites">{page(view! { <Invites/> })}</StaffShell> }
 }
 
 #[component]

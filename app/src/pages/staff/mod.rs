@@ -119,6 +119,20 @@ pub fn refusal(e: SendError, unauthorised: &str) -> String {
     }
 }
 
+/// A page's content as the shell takes it. In the browser it keeps its
+/// type: a type-erased view's vtable would pull the async-hydration code of
+/// everything below it into the bundle. On the server it is erased, which
+/// keeps the generated symbol names (and the build's files) small.
+#[cfg(feature = "hydrate")]
+pub fn page<V: IntoView>(content: V) -> V {
+    content
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn page<V: IntoView + 'static>(content: V) -> AnyView {
+    content.into_any()
+}
+
 /// Frame of every signed-in page: finds out who is signed in (or goes to
 /// the sign-in page), then shows the navigation and the page.
 #[component]

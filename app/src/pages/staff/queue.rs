@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{call, local_time, me, urlencode, FlagBadges, StaffShell};
+use super::{call, local_time, me, page, urlencode, FlagBadges, StaffShell};
 use crate::domain::{
     api::{QueueItem, QueuePage},
     states::ReviewStatus,
@@ -10,7 +10,7 @@ use crate::domain::{
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
-    view! { <StaffShell title="Review queue"><Queue/></StaffShell> }
+    view! { <StaffShell title="Review queue">{page(view! { <Queue/> })}</StaffShell> }
 }
 
 #[component]

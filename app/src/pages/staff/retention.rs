@@ -3,12 +3,12 @@
 
 use leptos::{either::Either, prelude::*};
 
-use super::{call, local_time, me, StaffShell};
+use super::{call, local_time, me, page, StaffShell};
 use crate::domain::api::RetentionReport;
 
 #[component]
 pub fn RetentionPage() -> impl IntoView {
-    view! { <StaffShell title="Retention"><Retention/></StaffShell> }
+    view! { <StaffShell title="Retention">{page(view! { <Retention/> })}</StaffShell> }
 }
 
 #[component]

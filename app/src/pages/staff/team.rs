@@ -4,7 +4,7 @@
 
 use leptos::{either::Either, prelude::*};
 
-use super::{call, local_time, me, StaffShell};
+use super::{call, local_time, me, page, StaffShell};
 use crate::domain::{
     api::{ColleagueInvited, NewColleague, RoleChange, Team},
     states::{AccountStatus, Role},
@@ -14,7 +14,7 @@ use crate::domain::{
 pub fn TeamPage() -> impl IntoView {
     // Bumped by an invitation so the list shows the new colleague.
     let changed = RwSignal::new(0u32);
-    view! { <StaffShell title="Team"><Invite changed/><Members changed/></StaffShell> }
+    view! { <StaffShell title="Team">{page(view! { <Invite changed/><Members changed/> })}</StaffShell> }
 }
 
 /// Invite a colleague: their one-time link is e-mailed and shown here once.
