@@ -181,10 +181,8 @@ pub fn run(cli: Cli) -> ExitCode {
                         println!("  {} {}", g.count, g.kind.label().to_lowercase());
                     }
                 } else {
-                    let purged = crate::retention::run(&conn, &policy, now).await?;
-                    crate::mail::remove_from_outbox(&settings.data_dir.join("outbox"), &purged.mail_ids)
-                        .await;
-                    crate::db::checkpoint(&conn).await;
+                    let outbox = settings.data_dir.join("outbox");
+                    let purged = crate::retention::apply(&conn, &policy, &outbox).await?;
                     for (kind, n) in &purged.counts {
                         println!("purged {n} {}", kind.label().to_lowercase());
                     }

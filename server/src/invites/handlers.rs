@@ -292,7 +292,11 @@ pub async fn delete(
     .record(&txn)
     .await?;
     txn.commit().await?;
-    crate::mail::remove_from_outbox(&state.settings.data_dir.join("outbox"), &mail_ids).await;
-    crate::db::checkpoint(&state.db).await;
+    crate::mail::after_erasure(
+        &state.db,
+        &state.settings.data_dir.join("outbox"),
+        &mail_ids,
+    )
+    .await;
     Ok(HttpResponse::NoContent().finish())
 }

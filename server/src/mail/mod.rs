@@ -9,4 +9,4 @@ mod compose;
 mod sender;
 
 pub use compose::{consent_copy, NewMail};
-pub use sender::{outbox_file, remove_from_outbox, MailSender, Transport};
+pub use sender::{after_erasure, outbox_file, remove_from_outbox, MailSender, Transport};

@@ -38,6 +38,17 @@ pub fn outbox_file(outbox: &std::path::Path, mail_id: uuid::Uuid) -> PathBuf {
     outbox.join(format!("{mail_id}.eml"))
 }
 
+/// Once an erasure or purge has committed: its messages leave the outbox
+/// and, on SQLite, the WAL keeps no older copy of the erased rows.
+pub async fn after_erasure(
+    db: &sea_orm::DatabaseConnection,
+    outbox: &std::path::Path,
+    mail_ids: &[uuid::Uuid],
+) {
+    remove_from_outbox(outbox, mail_ids).await;
+    crate::db::checkpoint(db).await;
+}
+
 /// Removes erased messages from the outbox; a file already gone is fine.
 pub async fn remove_from_outbox(outbox: &std::path::Path, mail_ids: &[uuid::Uuid]) {
     for id in mail_ids {

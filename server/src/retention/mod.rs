@@ -44,11 +44,14 @@ impl Purged {
         self.counts.iter().map(|(_, n)| n).sum()
     }
 
-    pub fn count(&self, kind: PurgeKind) -> u64 {
+    /// The kinds purged, with their counts (`submission: 2, invite: 1`).
+    pub fn summary(&self) -> String {
         self.counts
             .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or(0, |(_, n)| *n)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| format!("{}: {n}", k.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -59,10 +62,9 @@ pub async fn run(
     policy: &RetentionPolicy,
     now: DateTime<Utc>,
 ) -> Result<Purged, DbErr> {
-    let due = schedule(db, policy, now).await?;
     let mut purged = Purged::default();
     let mut erased = 0;
-    for s in &due.submissions {
+    for s in &schedule::due_submissions(db, policy, now).await? {
         let why = format!(
             "retention policy ({}, last activity {}); ",
             s.status.as_str(),
@@ -133,17 +135,24 @@ pub async fn run(
     purged.counts.push((PurgeKind::AuditAddress, addresses));
 
     if purged.total() > 0 {
-        let detail = purged
-            .counts
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(k, n)| format!("{}: {n}", k.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
         Event::new(AuditAction::RetentionPurge, None, None)
-            .detail(detail)
+            .detail(purged.summary())
             .record(db)
             .await?;
+    }
+    Ok(purged)
+}
+
+/// [`run`], then the purged mail's outbox files and (on SQLite) the WAL's
+/// older copies go too: what the daily run and `stipple purge` do.
+pub async fn apply(
+    db: &DatabaseConnection,
+    policy: &RetentionPolicy,
+    outbox: &std::path::Path,
+) -> Result<Purged, DbErr> {
+    let purged = run(db, policy, Utc::now()).await?;
+    if purged.total() > 0 {
+        crate::mail::after_erasure(db, outbox, &purged.mail_ids).await;
     }
     Ok(purged)
 }
@@ -157,17 +166,10 @@ pub async fn daily(db: DatabaseConnection, policy: RetentionPolicy, outbox: std:
     let mut wait = std::time::Duration::ZERO;
     loop {
         tokio::time::sleep(wait).await;
-        wait = match run(&db, &policy, Utc::now()).await {
+        wait = match apply(&db, &policy, &outbox).await {
             Ok(purged) => {
-                crate::mail::remove_from_outbox(&outbox, &purged.mail_ids).await;
                 if purged.total() > 0 {
-                    crate::db::checkpoint(&db).await;
-                    let counts: Vec<String> = purged
-                        .counts
-                        .iter()
-                        .map(|(k, n)| format!("{}={n}", k.as_str()))
-                        .collect();
-                    tracing::info!(purged = counts.join(" "), "retention run");
+                    tracing::info!(purged = purged.summary(), "retention run");
                 }
                 DAY
             }

@@ -60,12 +60,12 @@ async fn latest_per_submission<E: EntityTrait>(
         .collect())
 }
 
-/// Everything the policy purges by `by`, overdue records included.
-pub async fn schedule(
+/// The intakes due by `by`, overdue ones included, soonest first.
+pub async fn due_submissions(
     db: &impl ConnectionTrait,
     policy: &RetentionPolicy,
     by: DateTime<Utc>,
-) -> Result<Schedule, DbErr> {
+) -> Result<Vec<DueSubmission>, DbErr> {
     let notes = latest_per_submission::<submission_note::Entity>(
         db,
         submission_note::Column::SubmissionId,
@@ -116,7 +116,16 @@ pub async fn schedule(
         }
     }
     submissions.sort_by_key(|s| (s.due_at, s.id));
+    Ok(submissions)
+}
 
+/// Everything the policy purges by `by`, overdue records included.
+pub async fn schedule(
+    db: &impl ConnectionTrait,
+    policy: &RetentionPolicy,
+    by: DateTime<Utc>,
+) -> Result<Schedule, DbErr> {
+    let submissions = due_submissions(db, policy, by).await?;
     let days = |n: u32| Duration::days(i64::from(n));
     let mut groups = Vec::new();
     let mut group = |kind, count: usize, first: Option<DateTime<Utc>>, keep: Duration| {

@@ -546,8 +546,12 @@ pub async fn delete(
         return Err(ApiError::NotFound);
     };
     // Gone from every file: the outbox, and the WAL's older copies.
-    crate::mail::remove_from_outbox(&state.settings.data_dir.join("outbox"), &mail_ids).await;
-    crate::db::checkpoint(&state.db).await;
+    crate::mail::after_erasure(
+        &state.db,
+        &state.settings.data_dir.join("outbox"),
+        &mail_ids,
+    )
+    .await;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -360,26 +360,15 @@ impl Vault {
     }
 
     pub fn seal_text(&self, at: Field, plain: &str) -> String {
-        format!(
-            "{TEXT_PREFIX}{}",
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .encode(self.seal(at, plain.as_bytes()))
-        )
+        as_text(&self.seal(at, plain.as_bytes()))
     }
 
     pub fn open_text(&self, at: Field, sealed: &str) -> Result<String, Unreadable> {
-        let bytes = sealed
-            .strip_prefix(TEXT_PREFIX)
-            .and_then(|b| {
-                base64::engine::general_purpose::STANDARD_NO_PAD
-                    .decode(b)
-                    .ok()
-            })
-            .ok_or(Unreadable {
-                table: at.table,
-                column: at.column,
-                row: at.row,
-            })?;
+        let bytes = text_bytes(sealed).ok_or(Unreadable {
+            table: at.table,
+            column: at.column,
+            row: at.row,
+        })?;
         let plain = self.open(at, &bytes)?;
         String::from_utf8(plain).map_err(|_| Unreadable {
             table: at.table,
@@ -399,6 +388,22 @@ impl Vault {
             row: at.row,
         })
     }
+}
+
+/// Sealed bytes as a text column holds them: `sv1:` and base64.
+fn as_text(sealed: &[u8]) -> String {
+    format!(
+        "{TEXT_PREFIX}{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(sealed)
+    )
+}
+
+/// The sealed bytes in a text column's value, if it is one.
+fn text_bytes(v: &str) -> Option<Vec<u8>> {
+    let b64 = v.strip_prefix(TEXT_PREFIX)?;
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(b64)
+        .ok()
 }
 
 /// Whether a text column's value is sealed already (for sealing older rows).
@@ -429,17 +434,12 @@ impl Vault {
 
     /// [`Vault::reseal`] for text columns.
     pub fn reseal_text(&self, at: Field, sealed: &str) -> Result<Option<String>, Unreadable> {
-        let current = self.keys()[0].id;
-        let bytes = sealed.strip_prefix(TEXT_PREFIX).and_then(|b| {
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(b)
-                .ok()
-        });
-        if bytes.as_deref().and_then(sealed_with) == Some(current) {
-            return Ok(None);
-        }
-        let plain = self.open_text(at, sealed)?;
-        Ok(Some(self.seal_text(at, &plain)))
+        let bytes = text_bytes(sealed).ok_or(Unreadable {
+            table: at.table,
+            column: at.column,
+            row: at.row,
+        })?;
+        Ok(self.reseal(at, &bytes)?.map(|b| as_text(&b)))
     }
 }
 
