@@ -122,6 +122,12 @@ vocab!(
         // What a retention run purged (counts; each erased submission also
         // has its own tombstone).
         RetentionPurge = "retention_purge": "Retention purge",
+        // One request made with an API token (the detail names the token
+        // and the route).
+        ApiTokenUsed = "api_token_used": "API token used",
+        ApiTokenCreated = "api_token_created": "API token created",
+        ApiTokenRevoked = "api_token_revoked": "API token revoked",
+        WebhookChanged = "webhook_changed": "Webhook endpoint changed",
     }
 );
 
@@ -188,3 +194,36 @@ mod tests {
         assert!(serde_json::from_str::<Role>("\"root\"").is_err());
     }
 }
+
+vocab!(
+    /// What an API token may do. Each opens a few routes of the existing
+    /// API (see the README); none reaches erasure or account management.
+    ApiScope {
+        InvitesWrite = "invites:write": "Create appointment invites",
+        InvitesRead = "invites:read": "Read invites",
+        SubmissionsRead = "submissions:read": "Read submissions, answers included",
+    }
+);
+
+vocab!(
+    /// What a webhook tells a clinic's other systems about. Payloads carry
+    /// ids, times and status only, never answers.
+    WebhookEvent {
+        SubmissionCreated = "submission.created": "An intake arrived",
+        SubmissionStatusChanged = "submission.status_changed": "A review status changed",
+        SubmissionErased = "submission.erased": "An intake was erased",
+        InviteOpened = "invite.opened": "An invite link was opened",
+        InviteSubmitted = "invite.submitted": "An invite was used",
+        InviteExpired = "invite.expired": "An invite expired unused",
+    }
+);
+
+vocab!(
+    /// Where one webhook message to one endpoint is.
+    DeliveryStatus {
+        Pending = "pending": "Pending",
+        Delivered = "delivered": "Delivered",
+        // Retried for about three days without success.
+        Failed = "failed": "Failed",
+    }
+);

@@ -15,6 +15,7 @@ mod m20261207_000009_staff_status;
 mod m20261207_000010_staff_links_and_two_factor;
 mod m20261207_000011_sealed_health_data;
 mod m20261207_000012_retention;
+mod m20261207_000013_integrations;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_staff_links_and_two_factor::Migration),
             Box::new(m20261207_000011_sealed_health_data::Migration),
             Box::new(m20261207_000012_retention::Migration),
+            Box::new(m20261207_000013_integrations::Migration),
         ]
     }
 }

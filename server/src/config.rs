@@ -97,6 +97,24 @@ pub struct Settings {
     pub body_timeout_secs: u64,
     /// How long each kind of record is kept (`STIPPLE_RETAIN_*`).
     pub retention: RetentionPolicy,
+    /// Where webhooks may go and how they are retried (`STIPPLE_WEBHOOK_*`).
+    pub webhooks: WebhookSettings,
+}
+
+/// Outbound webhooks.
+#[derive(Clone, Debug)]
+pub struct WebhookSettings {
+    /// Plain `http://` to this machine, and loopback targets at all: for
+    /// tests and development only.
+    pub allow_loopback: bool,
+    /// Targets in private, link-local or shared address ranges (a booking
+    /// system inside the clinic's own network).
+    pub allow_private: bool,
+    /// Seconds before each retry after a failed attempt; after the last,
+    /// the message is given up.
+    pub retry_secs: Vec<u64>,
+    /// An endpoint whose every attempt failed for this long is disabled.
+    pub disable_after_hours: u32,
 }
 
 /// So many requests per so many seconds: written `10/hour`, `5/30s`, `3/day`.
@@ -121,6 +139,8 @@ pub struct Limits {
     /// PDF verification.
     pub verify: Rate,
     pub verify_total: Rate,
+    /// Requests per API token.
+    pub api_token: Rate,
     /// E-mailed consent copies per recipient address, and per client address.
     pub mail_per_recipient: Rate,
     pub mail_per_address: Rate,
@@ -246,6 +266,8 @@ struct Raw {
     limit_verify: Rate,
     #[arg(long, env = "STIPPLE_LIMIT_VERIFY_TOTAL", default_value = "60/min", value_parser = rate)]
     limit_verify_total: Rate,
+    #[arg(long, env = "STIPPLE_LIMIT_API_TOKEN", default_value = "600/min", value_parser = rate)]
+    limit_api_token: Rate,
     #[arg(long, env = "STIPPLE_MAIL_CAP_RECIPIENT", default_value = "3/day", value_parser = rate)]
     mail_cap_recipient: Rate,
     #[arg(long, env = "STIPPLE_MAIL_CAP_ADDRESS", default_value = "5/hour", value_parser = rate)]
@@ -320,6 +342,38 @@ struct Raw {
         value_parser = clap::value_parser!(u32).range(1..=3650),
     )]
     retain_audit_address_days: u32,
+    #[arg(
+        long,
+        env = "STIPPLE_WEBHOOK_ALLOW_LOOPBACK",
+        default_value = "0",
+        action = clap::ArgAction::Set,
+        value_parser = switch,
+    )]
+    webhook_allow_loopback: bool,
+    #[arg(
+        long,
+        env = "STIPPLE_WEBHOOK_ALLOW_PRIVATE",
+        default_value = "0",
+        action = clap::ArgAction::Set,
+        value_parser = switch,
+    )]
+    webhook_allow_private: bool,
+    /// About three days in all: 5 s, 5 min, 30 min, 2 h, 5 h, then 10 h six times.
+    #[arg(
+        long,
+        env = "STIPPLE_WEBHOOK_RETRY_SECS",
+        value_delimiter = ',',
+        default_value = "5,300,1800,7200,18000,36000,36000,36000,36000,36000,36000",
+        value_parser = retry_secs,
+    )]
+    webhook_retry_secs: Vec<u64>,
+    #[arg(
+        long,
+        env = "STIPPLE_WEBHOOK_DISABLE_AFTER_HOURS",
+        default_value_t = 72,
+        value_parser = clap::value_parser!(u32).range(1..=24 * 30),
+    )]
+    webhook_disable_after_hours: u32,
 }
 
 /// Built once and kept, so the variable names it holds are `'static` and can
@@ -478,6 +532,14 @@ fn public_url(v: &str) -> Result<String, Invalid> {
     invalid(format!(
         "`{v}` is not an address like https://intake.example.com"
     ))
+}
+
+/// One delay of the retry list, in seconds: 1 s to a day.
+fn retry_secs(v: &str) -> Result<u64, Invalid> {
+    match v.trim().parse::<u64>() {
+        Ok(n) if (1..=86_400).contains(&n) => Ok(n),
+        _ => invalid(format!("`{}` is not a number of seconds from 1 to 86400", v.trim())),
+    }
 }
 
 /// One entry of the comma-separated list; spaces after commas are allowed.
@@ -686,6 +748,7 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
             read_total: raw.limit_read_total,
             verify: raw.limit_verify,
             verify_total: raw.limit_verify_total,
+            api_token: raw.limit_api_token,
             mail_per_recipient: raw.mail_cap_recipient,
             mail_per_address: raw.mail_cap_address,
         },
@@ -700,6 +763,12 @@ fn validate(raw: Raw) -> Result<Settings, ConfigError> {
             session_days: raw.retain_session_days,
             login_failure_days: raw.retain_login_failure_days,
             audit_address_days: raw.retain_audit_address_days,
+        },
+        webhooks: WebhookSettings {
+            allow_loopback: raw.webhook_allow_loopback,
+            allow_private: raw.webhook_allow_private,
+            retry_secs: raw.webhook_retry_secs,
+            disable_after_hours: raw.webhook_disable_after_hours,
         },
     })
 }

@@ -3,7 +3,8 @@
 //! (`auth::guard`) enforces them, so a route cannot be added without saying
 //! who may call it. Tests walk the same lists.
 
-use actix_web::{web, Route};
+use actix_web::{middleware::from_fn, web, Route};
+use stipple_app::domain::states::ApiScope;
 
 /// Below this, every route needs a staff session (except signing in).
 pub const STAFF_PREFIX: &str = "/api/v1/staff";
@@ -47,6 +48,11 @@ pub enum Access {
     SigningIn,
     /// A session that has finished signing in.
     Staff,
+    /// A session that has finished signing in, or an API token with this
+    /// scope.
+    StaffOr(ApiScope),
+    /// Only an API token with this scope (a booking system's own route).
+    Token(ApiScope),
     Admin,
 }
 
@@ -115,15 +121,21 @@ pub fn register<'a>(
     }
 }
 
-/// Registers every endpoint outside the staff scope. A public path open
-/// only to staff would go unguarded: refused at start-up.
+/// Registers every endpoint outside the staff scope: open to anyone, or
+/// to API tokens only, behind the token check. A public path open to staff
+/// sessions would go unguarded: refused at start-up.
 pub fn configure_public(cfg: &mut web::ServiceConfig, tables: &'static [&'static [Endpoint]]) {
     let public = all(tables).filter(|e| !e.is_staff());
     for e in public.clone() {
-        assert_eq!(
-            e.access,
-            Access::Anyone,
+        assert!(
+            matches!(e.access, Access::Anyone | Access::Token(_)),
             "{} is outside {STAFF_PREFIX} but not public",
+            e.path
+        );
+        assert!(
+            all(tables).all(|o| o.path != e.path
+                || matches!(o.access, Access::Token(_)) == matches!(e.access, Access::Token(_))),
+            "{} mixes public and token-only verbs",
             e.path
         );
     }
@@ -131,7 +143,14 @@ pub fn configure_public(cfg: &mut web::ServiceConfig, tables: &'static [&'static
         |r| {
             cfg.service(r);
         },
-        public,
+        public.clone().filter(|e| e.access == Access::Anyone),
+        "",
+    );
+    register(
+        |r| {
+            cfg.service(r.wrap(from_fn(crate::tokens::token_only)));
+        },
+        public.filter(|e| matches!(e.access, Access::Token(_))),
         "",
     );
 }

@@ -35,4 +35,6 @@ pub mod secret;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod tokens;
 pub mod vault;
+pub mod webhooks;

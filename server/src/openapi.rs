@@ -18,7 +18,7 @@ use utoipa::{
 use crate::{
     audit, auth,
     endpoints::{self as routes, Access, Endpoint, Verb},
-    http, intake, invites, retention, review,
+    http, intake, invites, retention, review, tokens, webhooks,
     state::AppState,
 };
 
@@ -42,7 +42,10 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
             when the server runs with insecure cookies) and, on POST and DELETE, the session's \
             CSRF token in `X-CSRF-Token`. Checks run in this order: session (401; also while \
             it waits for the two-factor code), two-factor set-up where required (403), \
-            administrator role (403), CSRF token (403)."
+            administrator role (403), CSRF token (403).\n\nA clinic's other systems call the \
+            routes their scopes allow with `Authorization: Bearer <API token>` (tokens are made \
+            by an administrator on the Integrations page); such requests need no CSRF token, \
+            and a token never opens the other staff routes."
     ),
     paths(
         http::health::healthz,
@@ -55,6 +58,7 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
         intake::handlers::verify_pdf,
         invites::handlers::open,
         invites::handlers::create,
+        invites::handlers::create_for_token,
         invites::handlers::list,
         invites::handlers::delete,
         auth::handlers::login,
@@ -85,12 +89,22 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
         review::handlers::export_csv,
         audit::handlers::list,
         retention::handlers::report,
+        tokens::handlers::list,
+        tokens::handlers::create,
+        tokens::handlers::revoke,
+        webhooks::handlers::list,
+        webhooks::handlers::create,
+        webhooks::handlers::delete,
+        webhooks::handlers::enable,
+        webhooks::handlers::deliveries,
+        webhooks::handlers::resend,
     ),
     tags(
         (name = "health"),
         (name = "meta"),
         (name = "intake", description = "Public endpoints used by the client's intake."),
         (name = "staff", description = "The review queue, behind a staff session."),
+        (name = "integrations", description = "API tokens and webhooks (administrators)."),
     )
 )]
 struct Api;
@@ -151,6 +165,17 @@ pub fn build(tables: &'static [&'static [Endpoint]], session_cookie: &str) -> Do
             "A five-minute token from POST /api/v1/submissions/{id}/pdf-link, for plain links.",
         ))),
     );
+    components.add_security_scheme(
+        "apiToken",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "An API token (`stp_…`) with the scope the route names; no CSRF token.",
+                ))
+                .build(),
+        ),
+    );
     for e in routes::all(tables) {
         let Some(item) = doc.paths.paths.get_mut(e.path) else {
             continue;
@@ -176,13 +201,22 @@ pub fn build(tables: &'static [&'static [Endpoint]], session_cookie: &str) -> Do
             add("413", "The body is larger than the endpoint's limit.");
             add("415", "The body is not of the endpoint's media type.");
         }
-        if e.access != Access::Anyone {
+        if let Access::Token(scope) = e.access {
+            add("401", "No API token, or it is unknown, expired or revoked.");
+            add("403", "The token does not have the scope.");
+            add("429", "Too many requests with this token.");
+            op.security = Some(vec![SecurityRequirement::new("apiToken", [scope.as_str()])]);
+        } else if e.access != Access::Anyone {
             add("401", "No staff session, or it has ended.");
             let mut need = SecurityRequirement::new("staffSession", Vec::<String>::new());
             if e.verb.changes_state() {
                 need = need.add("csrfToken", Vec::<String>::new());
             }
-            op.security = Some(vec![need]);
+            let mut options = vec![need];
+            if let Access::StaffOr(scope) = e.access {
+                options.push(SecurityRequirement::new("apiToken", [scope.as_str()]));
+            }
+            op.security = Some(options);
         } else if e.is_staff() || op.security.is_none() {
             // Public: no credentials (signing in included).
             op.security = Some(vec![SecurityRequirement::default()]);
@@ -198,8 +232,11 @@ pub fn build(tables: &'static [&'static [Endpoint]], session_cookie: &str) -> Do
                 "403",
                 "Missing or wrong `X-CSRF-Token`, or two-factor sign-in must be set up first.",
             );
-        } else if e.access == Access::Staff {
-            add("403", "Two-factor sign-in must be set up first.");
+        } else if matches!(e.access, Access::Staff | Access::StaffOr(_)) {
+            add(
+                "403",
+                "Two-factor sign-in must be set up first, or the API token lacks the scope.",
+            );
         } else if e.access == Access::SigningIn && e.verb.changes_state() {
             add("403", "Missing or wrong `X-CSRF-Token`.");
         }

@@ -19,6 +19,7 @@ use crate::{
     limits::Limiter,
     mail::{MailSender, Transport},
     openapi, retention, review,
+    tokens, webhooks,
     secret::SecretKey,
     state::AppState,
 };
@@ -34,6 +35,8 @@ pub static ENDPOINTS: &[&[Endpoint]] = &[
     review::ENDPOINTS,
     audit::ENDPOINTS,
     retention::ENDPOINTS,
+    tokens::ENDPOINTS,
+    webhooks::ENDPOINTS,
 ];
 
 pub struct Application {
@@ -109,7 +112,12 @@ impl Application {
             settings.retention,
             settings.data_dir.join("outbox"),
         ));
+        let webhooks =
+            webhooks::WebhookSender::new(conn.clone(), vault.clone(), settings.webhooks.clone());
+        // Delivers queued webhooks for as long as the server runs.
+        tokio::spawn(webhooks.clone().run());
         let state = AppState {
+            webhooks,
             limiter,
             healthy_at: Default::default(),
             db: conn,

@@ -18,6 +18,7 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     pub templates: Arc<Templates>,
     pub mail: MailSender,
+    pub webhooks: crate::webhooks::WebhookSender,
     pub limiter: Arc<Limiter>,
     /// When `/healthz` last saw the database take a write.
     pub healthy_at: Arc<std::sync::Mutex<Option<std::time::Instant>>>,

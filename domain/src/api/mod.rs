@@ -5,10 +5,12 @@
 //!
 //! Times are RFC 3339 in UTC; days are `YYYY-MM-DD` in the clinic's calendar.
 
+mod integrations;
 mod public;
 mod staff;
 pub mod wire;
 
+pub use integrations::*;
 pub use public::*;
 pub use staff::*;
 

@@ -400,6 +400,10 @@ pub struct NewInvite {
     /// E-mail the link to the client.
     #[serde(default)]
     pub send_email: bool,
+    /// The client's language, as a BCP 47 tag (`en`, `pt-BR`): recorded
+    /// with the invite.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

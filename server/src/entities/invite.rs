@@ -19,6 +19,10 @@ pub struct Model {
     pub opened_at: Option<DateTimeUtc>,
     pub submitted_at: Option<DateTimeUtc>,
     pub submission_id: Option<Uuid>,
+    /// The client's language (BCP 47), if the booking system said.
+    pub language: Option<String>,
+    /// When `invite.expired` was queued for webhooks.
+    pub expiry_announced_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,7 @@
 //! sea-orm entities: the stored shape of the clinic's records.
 
+pub mod api_idempotency;
+pub mod api_token;
 pub mod audit_log;
 pub mod consent_in_force;
 pub mod consent_pdf;
@@ -14,3 +16,5 @@ pub mod staff_session;
 pub mod staff_user;
 pub mod submission;
 pub mod submission_note;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

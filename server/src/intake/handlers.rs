@@ -194,6 +194,7 @@ pub async fn create_submission(
             if mail_queued {
                 state.mail.wake();
             }
+            state.webhooks.wake();
             (actix_web::http::StatusCode::CREATED, row)
         }
         Stored::Replayed(row) => (actix_web::http::StatusCode::OK, row),

@@ -6,7 +6,7 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrai
 use sha2::{Digest, Sha256};
 use stipple_app::domain::{
     flags,
-    states::{MailKind, MailStatus, ReviewStatus},
+    states::{MailKind, MailStatus, ReviewStatus, WebhookEvent},
     ConsentTemplate, Submission,
 };
 use uuid::Uuid;
@@ -23,6 +23,7 @@ use crate::{
     limits::Limiter,
     mail,
     vault::{at, Vault},
+    webhooks::Happened,
 };
 
 /// How the request arrived: kept as evidence of signing.
@@ -195,11 +196,21 @@ pub async fn store(
         if let Some(m) = mail {
             m.enqueue(&txn, vault).await?;
         }
+        let mut created = Happened::submission(
+            WebhookEvent::SubmissionCreated,
+            submission.id,
+            Some(ReviewStatus::New.as_str()),
+        );
         if let Some(i) = invite {
             if !invites::use_up(&txn, i.id, submission.id).await? {
                 return Ok(None);
             }
+            created.data["invite_id"] = serde_json::json!(i.id);
+            Happened::invite(WebhookEvent::InviteSubmitted, i.id, Some(submission.id))
+                .queue(&txn)
+                .await?;
         }
+        created.queue(&txn).await?;
         txn.commit().await?;
         Ok::<_, sea_orm::DbErr>(Some(model))
     }

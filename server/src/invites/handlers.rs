@@ -3,11 +3,11 @@
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use sea_orm::TransactionTrait;
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use stipple_app::domain::{
     api::{ErrorBody, Invite, InviteList, NewInvite as CreateBody, PublicInvite},
     email_address, phone_number,
-    states::{AuditAction, MailKind, MailStatus},
+    states::{AuditAction, MailKind, MailStatus, WebhookEvent},
     FieldErrors,
 };
 
@@ -23,6 +23,8 @@ use crate::{
     limits::Class,
     mail::NewMail,
     state::AppState,
+    tokens::{Caller, Token},
+    webhooks::Happened,
 };
 
 fn parse_appointment(raw: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
@@ -62,25 +64,36 @@ fn invite(i: &entity::Model, tz: chrono_tz::Tz) -> Invite {
     }
 }
 
-/// `POST /api/v1/staff/invites`.
-#[utoipa::path(post, path = "/api/v1/staff/invites", tag = "staff", request_body = CreateBody,
-    responses(
-        (status = 201, description = "The invite with its one-time `link`.", body = Invite),
-        (status = 422, description = "Fields to correct.", body = ErrorBody),
-    ))]
-pub async fn create(
-    req: HttpRequest,
-    payload: web::Payload,
-    staff: Staff,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = body::read_json(&req, payload, 16 * 1024).await?;
-    let b: CreateBody = serde_json::from_slice(&bytes).map_err(|_| {
+/// An invite request that passed every check.
+struct Checked {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    appointment_at: DateTime<Utc>,
+    send_email: bool,
+    language: Option<String>,
+}
+
+/// A language tag as BCP 47 writes them: `en`, `pt-BR`, `zh-Hant-TW`.
+fn language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    first_ok
+        && tag.len() <= 35
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn parse_body(bytes: &[u8]) -> Result<CreateBody, ApiError> {
+    serde_json::from_slice(bytes).map_err(|_| {
         ApiError::BadRequest(
             r#"Send JSON like {"client_name": "…", "email": "…", "appointment_at": "2026-12-01T10:00"}"#.into(),
         )
-    })?;
-    let tz = state.settings.timezone;
+    })
+}
+
+fn check(b: CreateBody, tz: chrono_tz::Tz) -> Result<Checked, ApiError> {
     let mut errors = FieldErrors::default();
     let name = b.client_name.trim().to_string();
     if name.is_empty() || name.chars().count() > 120 || name.chars().any(char::is_control) {
@@ -113,6 +126,10 @@ pub async fn create(
     if b.send_email && email.is_none() {
         errors.add("email", "An e-mail address is needed to send the link");
     }
+    let language = blank_to_none(b.language);
+    if language.as_deref().is_some_and(|l| !language_tag(l)) {
+        errors.add("language", "Give a language tag such as en, es or pt-BR");
+    }
     let appointment_at = parse_appointment(&b.appointment_at, tz);
     match appointment_at {
         None => errors.add("appointment_at", "Enter the appointment date and time"),
@@ -120,42 +137,62 @@ pub async fn create(
         Some(_) => {}
     }
     errors.into_result().map_err(ApiError::Invalid)?;
-    let appointment_at = appointment_at.expect("checked above");
-    let base = crate::http::routes::public_base(&req, &state);
-    let ip = client_ip(&req);
-    let txn = state.db.begin().await?;
-    let (row, token) = invites::create(
-        &txn,
+    Ok(Checked {
+        name,
+        email,
+        phone,
+        appointment_at: appointment_at.expect("checked above"),
+        send_email: b.send_email,
+        language,
+    })
+}
+
+/// Stores a checked invite (and queues its e-mail) in the caller's
+/// transaction; the answer holds the one-time link.
+async fn store(
+    txn: &DatabaseTransaction,
+    req: &HttpRequest,
+    state: &AppState,
+    c: Checked,
+    caller: &Caller,
+) -> Result<Invite, ApiError> {
+    let tz = state.settings.timezone;
+    let base = crate::http::routes::public_base(req, state);
+    let staff_id = match caller {
+        Caller::Staff(who) => Some(who.id),
+        Caller::Token(_) => None,
+    };
+    let (mut row, token) = invites::create(
+        txn,
         NewInvite {
-            client_name: name.clone(),
-            client_email: email.clone(),
-            client_phone: phone,
-            appointment_at,
+            client_name: c.name.clone(),
+            client_email: c.email.clone(),
+            client_phone: c.phone,
+            appointment_at: c.appointment_at,
+            language: c.language,
         },
         state.settings.invite_days,
-        staff.0.id,
+        staff_id,
     )
     .await?;
     let link = format!("{base}/intake/{token}");
-    Event::new(
-        AuditAction::InviteCreated,
-        Some(staff.0.id),
-        Some(ip.clone()),
-    )
-    .invite(row.id)
-    .record(&txn)
-    .await?;
-    let mut row = row;
-    if b.send_email {
-        let when = appointment_at
+    caller
+        .event(AuditAction::InviteCreated, req, None)
+        .invite(row.id)
+        .record(txn)
+        .await?;
+    if c.send_email {
+        let when = c
+            .appointment_at
             .with_timezone(&tz)
             .format("%A %-d %B %Y at %H:%M");
         let clinic = state.templates.current().clinic_name.clone();
+        let name = c.name;
         NewMail {
             submission_id: None,
             invite_id: Some(row.id),
             kind: MailKind::Invite,
-            to_address: email.clone().expect("checked above"),
+            to_address: c.email.clone().expect("checked above"),
             to_name: name.clone(),
             subject: format!("Your appointment at {clinic}: please fill in the intake"),
             body_text: format!(
@@ -168,31 +205,149 @@ pub async fn create(
             attach_consent_pdf: false,
             status: MailStatus::Queued,
         }
-        .enqueue(&txn, &state.vault)
+        .enqueue(txn, &state.vault)
         .await?;
-        invites::mark_emailed(&txn, row.id).await?;
+        invites::mark_emailed(txn, row.id).await?;
         row.emailed_at = Some(Utc::now());
-        Event::new(AuditAction::InviteEmailed, Some(staff.0.id), Some(ip))
+        caller
+            .event(AuditAction::InviteEmailed, req, None)
             .invite(row.id)
-            .record(&txn)
+            .record(txn)
             .await?;
     }
+    Ok(Invite {
+        link: Some(link),
+        ..invite(&row, tz)
+    })
+}
+
+fn created(body: &Invite) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+/// `POST /api/v1/staff/invites`.
+#[utoipa::path(post, path = "/api/v1/staff/invites", tag = "staff", request_body = CreateBody,
+    responses(
+        (status = 201, description = "The invite with its one-time `link`.", body = Invite),
+        (status = 422, description = "Fields to correct.", body = ErrorBody),
+    ))]
+pub async fn create(
+    req: HttpRequest,
+    payload: web::Payload,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = body::read_json(&req, payload, 16 * 1024).await?;
+    let c = check(parse_body(&bytes)?, state.settings.timezone)?;
+    let send = c.send_email;
+    let txn = state.db.begin().await?;
+    let out = store(&txn, &req, &state, c, &Caller::Staff(staff.0)).await?;
     txn.commit().await?;
-    if b.send_email {
+    if send {
         state.mail.wake();
     }
-    Ok(HttpResponse::Created()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(Invite {
-            link: Some(link),
-            ..invite(&row, tz)
-        }))
+    Ok(created(&out))
+}
+
+/// `POST /api/v1/invites` (API token with `invites:write`): a booking
+/// system books an appointment invite. With an `Idempotency-Key` header,
+/// a retry of the same request within a day gets the first answer again
+/// (header `Idempotent-Replayed: true`) and no second invite.
+#[utoipa::path(post, path = "/api/v1/invites", tag = "integrations", request_body = CreateBody,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "1 to 255 visible ASCII characters, unique per request (a UUID, say).")),
+    responses(
+        (status = 201, description = "The invite with its one-time `link` (the same answer on a replay).", body = Invite),
+        (status = 422, description = "Fields to correct, or the key was used with another request.", body = ErrorBody),
+    ))]
+pub async fn create_for_token(
+    req: HttpRequest,
+    payload: web::Payload,
+    token: Token,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::entities::api_idempotency as keys;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let key = match req.headers().get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .map(str::to_string)
+                .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+                .ok_or_else(|| {
+                    ApiError::BadRequest(
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+                    )
+                })?,
+        ),
+    };
+    let bytes = body::read_json(&req, payload, 16 * 1024).await?;
+    let fingerprint = crate::secret::sha256_hex(&String::from_utf8_lossy(&bytes));
+    let token = token.0;
+    let replay = |found: keys::Model| -> Result<HttpResponse, ApiError> {
+        if found.request_sha256 != fingerprint {
+            let mut errors = FieldErrors::default();
+            errors.add("", "This Idempotency-Key was used with a different request: use a new key for a new invite");
+            return Err(ApiError::Invalid(errors));
+        }
+        let body = state
+            .vault
+            .open_text(crate::vault::at::idempotent_response(found.invite_id), &found.response)
+            .map_err(sea_orm::DbErr::from)?;
+        Ok(HttpResponse::Created()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header(("Idempotent-Replayed", "true"))
+            .content_type("application/json")
+            .body(body))
+    };
+    if let Some(k) = &key {
+        if let Some(found) = keys::Entity::find_by_id((token.id, k.clone())).one(&state.db).await? {
+            return replay(found);
+        }
+    }
+    let c = check(parse_body(&bytes)?, state.settings.timezone)?;
+    let send = c.send_email;
+    let txn = state.db.begin().await?;
+    let out = store(&txn, &req, &state, c, &Caller::Token(token.clone())).await?;
+    if let Some(k) = &key {
+        let json = serde_json::to_string(&out).expect("an invite serialises");
+        let stored = keys::Entity::insert(keys::ActiveModel {
+            token_id: Set(token.id),
+            key: Set(k.clone()),
+            request_sha256: Set(fingerprint.clone()),
+            invite_id: Set(out.id),
+            response: Set(state
+                .vault
+                .seal_text(crate::vault::at::idempotent_response(out.id), &json)),
+            created_at: Set(Utc::now()),
+        })
+        .exec_without_returning(&txn)
+        .await;
+        if stored.is_err() {
+            // The same key arrived twice at once and the other request
+            // stored first: this one's invite is dropped, its answer given.
+            txn.rollback().await?;
+            let found = keys::Entity::find_by_id((token.id, k.clone()))
+                .one(&state.db)
+                .await?
+                .ok_or(ApiError::Conflict("The same Idempotency-Key is in use: retry"))?;
+            return replay(found);
+        }
+    }
+    txn.commit().await?;
+    if send {
+        state.mail.wake();
+    }
+    Ok(created(&out))
 }
 
 /// `GET /api/v1/staff/invites`: the most recent invites and how far each got.
 #[utoipa::path(get, path = "/api/v1/staff/invites", tag = "staff",
     responses((status = 200, description = "The 200 newest invites.", body = InviteList)))]
-pub async fn list(_staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list(_caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     use crate::entities::submission;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     let tz = state.settings.timezone;
@@ -248,7 +403,14 @@ pub async fn open(
     if let Some(why) = invites::unusable(&invite, Utc::now()) {
         return Err(ApiError::Gone(why.into()));
     }
-    invites::mark_opened(&state.db, invite.id).await?;
+    let txn = state.db.begin().await?;
+    if invites::mark_opened(&txn, invite.id).await? {
+        Happened::invite(WebhookEvent::InviteOpened, invite.id, None)
+            .queue(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    state.webhooks.wake();
     let tz = state.settings.timezone;
     let local = invite.appointment_at.with_timezone(&tz);
     Ok(HttpResponse::Ok()

@@ -5,6 +5,7 @@ pub mod handlers;
 pub mod store;
 
 use crate::endpoints::{Access, Endpoint, Verb};
+use stipple_app::domain::states::ApiScope;
 
 pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
@@ -15,6 +16,12 @@ pub static ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         verb: Verb::Post,
+        path: "/api/v1/invites",
+        access: Access::Token(ApiScope::InvitesWrite),
+        handler: |r| r.to(handlers::create_for_token),
+    },
+    Endpoint {
+        verb: Verb::Post,
         path: "/api/v1/staff/invites",
         access: Access::Staff,
         handler: |r| r.to(handlers::create),
@@ -22,7 +29,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         verb: Verb::Get,
         path: "/api/v1/staff/invites",
-        access: Access::Staff,
+        access: Access::StaffOr(ApiScope::InvitesRead),
         handler: |r| r.to(handlers::list),
     },
     Endpoint {

@@ -22,13 +22,14 @@ pub struct NewInvite {
     pub client_email: Option<String>,
     pub client_phone: Option<String>,
     pub appointment_at: DateTime<Utc>,
+    pub language: Option<String>,
 }
 
 pub async fn create(
     db: &impl ConnectionTrait,
     new: NewInvite,
     valid_days: u32,
-    staff_id: Uuid,
+    staff_id: Option<Uuid>,
 ) -> Result<(entity::Model, String), DbErr> {
     let token = random_token();
     let now = Utc::now();
@@ -40,12 +41,14 @@ pub async fn create(
         client_phone: Set(new.client_phone),
         appointment_at: Set(new.appointment_at),
         expires_at: Set(now + Duration::days(i64::from(valid_days))),
-        created_by: Set(Some(staff_id)),
+        created_by: Set(staff_id),
         created_at: Set(now),
         emailed_at: Set(None),
         opened_at: Set(None),
         submitted_at: Set(None),
         submission_id: Set(None),
+        language: Set(new.language),
+        expiry_announced_at: Set(None),
     })
     .exec_with_returning(db)
     .await?;
@@ -99,14 +102,15 @@ pub fn unusable(i: &entity::Model, now: DateTime<Utc>) -> Option<&'static str> {
     }
 }
 
-pub async fn mark_opened(db: &DatabaseConnection, id: Uuid) -> Result<(), DbErr> {
-    entity::Entity::update_many()
+/// Records the first opening; `true` if this was it.
+pub async fn mark_opened(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
+    let done = entity::Entity::update_many()
         .col_expr(entity::Column::OpenedAt, Expr::value(Utc::now()))
         .filter(entity::Column::Id.eq(id))
         .filter(entity::Column::OpenedAt.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected == 1)
 }
 
 pub async fn mark_emailed(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use super::queue::{self, Cursor, Filter, ListRow, StatusChange};
 use crate::{
+    tokens::Caller,
     audit::Event,
     entities::{audit_log, invite, mail_message, staff_user},
     http::{
@@ -146,7 +147,7 @@ fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
 pub async fn list(
     req: HttpRequest,
     query: web::Query<ListQuery>,
-    staff: Staff,
+    caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
@@ -166,14 +167,14 @@ pub async fn list(
     // Who saw which clients' names is part of the record; an empty page
     // showed no one.
     if !items.is_empty() {
-        Event::new(
-            AuditAction::QueueListed,
-            Some(staff.0.id),
-            Some(client_ip(&req)),
-        )
-        .detail(filter_summary(&filter, items.len()))
-        .record(&state.db)
-        .await?;
+        caller
+            .event(
+                AuditAction::QueueListed,
+                &req,
+                Some(filter_summary(&filter, items.len())),
+            )
+            .record(&state.db)
+            .await?;
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -193,7 +194,7 @@ pub async fn list(
 pub async fn detail(
     req: HttpRequest,
     path: web::Path<String>,
-    staff: Staff,
+    caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
@@ -270,14 +271,11 @@ pub async fn detail(
             }),
         None => None,
     };
-    Event::new(
-        AuditAction::SubmissionViewed,
-        Some(staff.0.id),
-        Some(client_ip(&req)),
-    )
-    .submission(id)
-    .record(db)
-    .await?;
+    caller
+        .event(AuditAction::SubmissionViewed, &req, None)
+        .submission(id)
+        .record(db)
+        .await?;
     let png = base64::engine::general_purpose::STANDARD
         .encode(service::signature_png(&state.vault, &row)?);
     Ok(HttpResponse::Ok()
@@ -381,12 +379,15 @@ pub async fn set_status(
     )
     .await?
     {
-        StatusChange::Done(row) => Ok(HttpResponse::Ok().json(StatusChanged {
+        StatusChange::Done(row) => {
+            state.webhooks.wake();
+            Ok(HttpResponse::Ok().json(StatusChanged {
             id: row.id,
             status: row.review_status()?,
             status_changed_at: row.status_changed_at,
             status_changed_by: staff.0.name,
-        })),
+        }))
+        }
         StatusChange::NotFound => Err(ApiError::NotFound),
         StatusChange::NotAllowed(from) => Err(ApiError::ConflictMessage(format!(
             "A submission that is `{}` cannot become `{}`",

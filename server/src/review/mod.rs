@@ -5,18 +5,19 @@ pub mod handlers;
 pub mod queue;
 
 use crate::endpoints::{Access, Endpoint, Verb};
+use stipple_app::domain::states::ApiScope;
 
 pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         verb: Verb::Get,
         path: "/api/v1/staff/submissions",
-        access: Access::Staff,
+        access: Access::StaffOr(ApiScope::SubmissionsRead),
         handler: |r| r.to(handlers::list),
     },
     Endpoint {
         verb: Verb::Get,
         path: "/api/v1/staff/submissions/{id}",
-        access: Access::Staff,
+        access: Access::StaffOr(ApiScope::SubmissionsRead),
         handler: |r| r.to(handlers::detail),
     },
     Endpoint {

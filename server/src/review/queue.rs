@@ -11,7 +11,7 @@ use sea_orm::{
 use serde::Serialize;
 use stipple_app::domain::{
     flags,
-    states::{AuditAction, MailKind, ReviewStatus},
+    states::{AuditAction, MailKind, ReviewStatus, WebhookEvent},
     Flag,
 };
 use uuid::Uuid;
@@ -24,6 +24,7 @@ use crate::{
         submission_note as note,
     },
     vault::{at, Vault},
+    webhooks::Happened,
 };
 
 /// What the queue can be narrowed to.
@@ -300,6 +301,9 @@ pub async fn change_status(
         .detail(format!("{} → {}", from.as_str(), to.as_str()))
         .record(&txn)
         .await?;
+    Happened::submission(WebhookEvent::SubmissionStatusChanged, id, Some(to.as_str()))
+        .queue(&txn)
+        .await?;
     let row = entity::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -424,6 +428,9 @@ pub async fn erase(
             row.canonical_sha256
         ))
         .record(&txn)
+        .await?;
+    Happened::submission(WebhookEvent::SubmissionErased, id, None)
+        .queue(&txn)
         .await?;
     txn.commit().await?;
     Ok(Some(mail_ids))

@@ -82,6 +82,13 @@ pub mod at {
     pub fn totp_pending(staff: Uuid) -> Field {
         Field::new("staff_user", "totp_pending", staff)
     }
+    /// The first answer to an idempotent invite request, by invite.
+    pub fn idempotent_response(invite: Uuid) -> Field {
+        Field::new("api_idempotency", "response", invite)
+    }
+    pub fn webhook_secret(endpoint: Uuid) -> Field {
+        Field::new("webhook_endpoint", "secret", endpoint)
+    }
 }
 
 /// A sealed value that does not open: another key, another place, or altered.

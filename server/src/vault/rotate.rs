@@ -14,7 +14,9 @@ use sea_orm::{
 };
 
 use super::{at, KeyError, KeySource, Vault};
-use crate::entities::{consent_pdf, mail_message, staff_user, submission, submission_note};
+use crate::entities::{
+    api_idempotency, consent_pdf, mail_message, staff_user, submission, submission_note, webhook_endpoint,
+};
 
 /// Rows read at a time: the answers, signature and PDF of 200 intakes are a
 /// few megabytes.
@@ -165,6 +167,28 @@ pub async fn reseal_all(db: &DatabaseConnection, vault: &Vault) -> Result<u64, D
                     .await?;
                 n += 1;
             }
+        }
+    }
+    for row in api_idempotency::Entity::find().all(db).await? {
+        let field = at::idempotent_response(row.invite_id);
+        if let Some(v) = vault.reseal_text(field, &row.response)? {
+            api_idempotency::Entity::update_many()
+                .col_expr(api_idempotency::Column::Response, Expr::value(v))
+                .filter(api_idempotency::Column::TokenId.eq(row.token_id))
+                .filter(api_idempotency::Column::Key.eq(row.key.clone()))
+                .exec(db)
+                .await?;
+            n += 1;
+        }
+    }
+    for row in webhook_endpoint::Entity::find().all(db).await? {
+        if let Some(v) = vault.reseal_text(at::webhook_secret(row.id), &row.secret)? {
+            webhook_endpoint::Entity::update_many()
+                .col_expr(webhook_endpoint::Column::Secret, Expr::value(v))
+                .filter(webhook_endpoint::Column::Id.eq(row.id))
+                .exec(db)
+                .await?;
+            n += 1;
         }
     }
     Ok(n)

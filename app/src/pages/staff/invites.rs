@@ -62,6 +62,7 @@ fn Invites() -> impl IntoView {
             phone: Some(phone.get_untracked()),
             appointment_at: when.get_untracked(),
             send_email: send.get_untracked(),
+            language: None,
         });
     };
     let text = |id: &'static str,
