@@ -5,6 +5,7 @@ mod at_rest;
 mod consent_pdf;
 mod faults;
 mod foundation;
+mod integrations;
 mod limits;
 mod links;
 mod mail;

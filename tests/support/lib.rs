@@ -11,6 +11,7 @@ use tempfile::TempDir;
 
 pub mod browser;
 pub mod proxy;
+pub mod receiver;
 pub mod smtp;
 pub mod staff;
 

@@ -72,7 +72,7 @@ impl WebhookSender {
     pub async fn run(self) {
         let mut last_sweep = std::time::Instant::now() - Duration::from_secs(3600);
         loop {
-            if last_sweep.elapsed() >= Duration::from_secs(30) {
+            if last_sweep.elapsed() >= Duration::from_secs(5) {
                 last_sweep = std::time::Instant::now();
                 if let Err(e) = self.sweep().await {
                     tracing::warn!(error = %e, "webhooks: cannot look for expired invites");
