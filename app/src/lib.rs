@@ -144,23 +144,24 @@ fn Pages() -> impl IntoView {
 #[cfg(all(feature = "hydrate", feature = "staff-bundle"))]
 #[component]
 fn Pages() -> impl IntoView {
-    use leptos::either::EitherOf10;
+    use leptos::either::EitherOf11;
     use pages::staff;
     let path = browser::path();
     let submission = path
         .strip_prefix("/staff/submissions/")
         .filter(|id| !id.is_empty() && !id.contains('/'));
     match path.as_str() {
-        "/staff" => EitherOf10::A(staff::queue::QueuePage()),
-        "/staff/login" => EitherOf10::B(staff::login::LoginPage()),
-        "/staff/invites" => EitherOf10::D(staff::invites::InvitesPage()),
-        "/staff/audit" => EitherOf10::E(staff::audit::AuditPage()),
-        "/staff/team" => EitherOf10::G(staff::team::TeamPage()),
-        "/staff/account" => EitherOf10::H(staff::account::AccountPage()),
-        "/staff/join" => EitherOf10::I(staff::join::JoinPage()),
-        "/staff/retention" => EitherOf10::J(staff::retention::RetentionPage()),
-        _ if submission.is_some() => EitherOf10::C(staff::detail::DetailPage()),
-        _ => EitherOf10::F(pages::not_found::NotFound()),
+        "/staff" => EitherOf11::A(staff::queue::QueuePage()),
+        "/staff/login" => EitherOf11::B(staff::login::LoginPage()),
+        "/staff/invites" => EitherOf11::D(staff::invites::InvitesPage()),
+        "/staff/audit" => EitherOf11::E(staff::audit::AuditPage()),
+        "/staff/team" => EitherOf11::G(staff::team::TeamPage()),
+        "/staff/account" => EitherOf11::H(staff::account::AccountPage()),
+        "/staff/join" => EitherOf11::I(staff::join::JoinPage()),
+        "/staff/retention" => EitherOf11::J(staff::retention::RetentionPage()),
+        "/staff/integrations" => EitherOf11::K(staff::integrations::IntegrationsPage()),
+        _ if submission.is_some() => EitherOf11::C(staff::detail::DetailPage()),
+        _ => EitherOf11::F(pages::not_found::NotFound()),
     }
 }
 
@@ -182,6 +183,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("staff/account") view=pages::staff::account::AccountPage/>
             <Route path=path!("staff/join") view=pages::staff::join::JoinPage/>
             <Route path=path!("staff/retention") view=pages::staff::retention::RetentionPage/>
+            <Route path=path!("staff/integrations") view=pages::staff::integrations::IntegrationsPage/>
         </Routes>
     }
 }

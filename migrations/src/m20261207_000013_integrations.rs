@@ -76,9 +76,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(WebhookEndpoint::CreatedAt))
                     .col(timestamp_with_time_zone_null(WebhookEndpoint::DisabledAt))
                     .col(string_len_null(WebhookEndpoint::DisabledReason, 300))
-                    .col(timestamp_with_time_zone_null(
-                        WebhookEndpoint::FailingSince,
-                    ))
+                    .col(timestamp_with_time_zone_null(WebhookEndpoint::FailingSince))
                     .to_owned(),
             )
             .await?;

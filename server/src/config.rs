@@ -538,7 +538,10 @@ fn public_url(v: &str) -> Result<String, Invalid> {
 fn retry_secs(v: &str) -> Result<u64, Invalid> {
     match v.trim().parse::<u64>() {
         Ok(n) if (1..=86_400).contains(&n) => Ok(n),
-        _ => invalid(format!("`{}` is not a number of seconds from 1 to 86400", v.trim())),
+        _ => invalid(format!(
+            "`{}` is not a number of seconds from 1 to 86400",
+            v.trim()
+        )),
     }
 }
 

@@ -3,7 +3,7 @@
 //! (`auth::guard`) enforces them, so a route cannot be added without saying
 //! who may call it. Tests walk the same lists.
 
-use actix_web::{middleware::from_fn, web, Route};
+use actix_web::{web, Route};
 use stipple_app::domain::states::ApiScope;
 
 /// Below this, every route needs a staff session (except signing in).
@@ -121,9 +121,10 @@ pub fn register<'a>(
     }
 }
 
-/// Registers every endpoint outside the staff scope: open to anyone, or
-/// to API tokens only, behind the token check. A public path open to staff
-/// sessions would go unguarded: refused at start-up.
+/// Registers every endpoint outside the staff scope that is open to anyone
+/// (`tokens::configure` adds the token-only ones behind their check). A
+/// public path open to staff sessions would go unguarded: refused at
+/// start-up.
 pub fn configure_public(cfg: &mut web::ServiceConfig, tables: &'static [&'static [Endpoint]]) {
     let public = all(tables).filter(|e| !e.is_staff());
     for e in public.clone() {
@@ -143,14 +144,7 @@ pub fn configure_public(cfg: &mut web::ServiceConfig, tables: &'static [&'static
         |r| {
             cfg.service(r);
         },
-        public.clone().filter(|e| e.access == Access::Anyone),
-        "",
-    );
-    register(
-        |r| {
-            cfg.service(r.wrap(from_fn(crate::tokens::token_only)));
-        },
-        public.filter(|e| matches!(e.access, Access::Token(_))),
+        public.filter(|e| e.access == Access::Anyone),
         "",
     );
 }

@@ -18,8 +18,9 @@ use utoipa::{
 use crate::{
     audit, auth,
     endpoints::{self as routes, Access, Endpoint, Verb},
-    http, intake, invites, retention, review, tokens, webhooks,
+    http, intake, invites, retention, review,
     state::AppState,
+    tokens, webhooks,
 };
 
 pub static ENDPOINTS: &[Endpoint] = &[Endpoint {

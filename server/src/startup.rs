@@ -19,9 +19,9 @@ use crate::{
     limits::Limiter,
     mail::{MailSender, Transport},
     openapi, retention, review,
-    tokens, webhooks,
     secret::SecretKey,
     state::AppState,
+    tokens, webhooks,
 };
 
 /// Every route of the server, by feature: the router is built from these
@@ -117,7 +117,7 @@ impl Application {
         // Delivers queued webhooks for as long as the server runs.
         tokio::spawn(webhooks.clone().run());
         let state = AppState {
-            webhooks,
+            webhooks: webhooks.waker(),
             limiter,
             healthy_at: Default::default(),
             db: conn,
@@ -174,6 +174,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(web::Data::new(leptos_options.clone()))
             .configure(http::configure)
             .configure(|cfg| endpoints::configure_public(cfg, ENDPOINTS))
+            .configure(|cfg| tokens::configure(cfg, ENDPOINTS))
             .configure(|cfg| auth::guard::configure(cfg, ENDPOINTS))
             .configure(|cfg| http::static_files::configure(cfg, &state.settings.site_root))
             .leptos_routes(routes, move || stipple_app::shell(options.clone()))

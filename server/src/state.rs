@@ -18,7 +18,9 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     pub templates: Arc<Templates>,
     pub mail: MailSender,
-    pub webhooks: crate::webhooks::WebhookSender,
+    /// Wakes the webhook sender when a request queued messages, so they
+    /// need not wait for its next look at the queue.
+    pub webhooks: Arc<tokio::sync::Notify>,
     pub limiter: Arc<Limiter>,
     /// When `/healthz` last saw the database take a write.
     pub healthy_at: Arc<std::sync::Mutex<Option<std::time::Instant>>>,

@@ -295,6 +295,7 @@ fn purge_dry_run_lists_what_is_due_and_only_purge_changes_anything() {
                 opened_at: Set(None),
                 submitted_at: Set(None),
                 submission_id: Set(None),
+                ..Default::default()
             })
             .exec_without_returning(&db)
             .await

@@ -38,7 +38,13 @@ async fn new_token(admin: &StaffClient, name: &str, scopes: &[&str]) -> String {
     body["secret"].as_str().unwrap().to_string()
 }
 
-async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: Option<&Value>) -> reqwest::Response {
+async fn call(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> reqwest::Response {
     let mut r = reqwest::Client::new()
         .request(method, app.url(path))
         .bearer_auth(token);
@@ -64,12 +70,23 @@ db_test!(tokens_open_only_the_routes_their_scopes_name, |app| {
     let (id, _) = app.submit(&fresh_submission()).await;
 
     // invites:write opens the booking route and nothing else.
-    let res = call(&app, &writer, Method::POST, "/api/v1/invites", Some(&booking("Ana Booked"))).await;
+    let res = call(
+        &app,
+        &writer,
+        Method::POST,
+        "/api/v1/invites",
+        Some(&booking("Ana Booked")),
+    )
+    .await;
     assert_eq!(res.status(), 201);
     let made: Value = res.json().await.unwrap();
     assert!(made["link"].as_str().unwrap().contains("/intake/"));
     for path in ["/api/v1/staff/invites", "/api/v1/staff/submissions"] {
-        assert_eq!(call(&app, &writer, Method::GET, path, None).await.status(), 403, "{path}");
+        assert_eq!(
+            call(&app, &writer, Method::GET, path, None).await.status(),
+            403,
+            "{path}"
+        );
     }
     // Read scopes read, and a token still needs no CSRF token.
     for path in [
@@ -77,28 +94,55 @@ db_test!(tokens_open_only_the_routes_their_scopes_name, |app| {
         "/api/v1/staff/submissions".to_string(),
         format!("/api/v1/staff/submissions/{id}"),
     ] {
-        assert_eq!(call(&app, &reader, Method::GET, &path, None).await.status(), 200, "{path}");
+        assert_eq!(
+            call(&app, &reader, Method::GET, &path, None).await.status(),
+            200,
+            "{path}"
+        );
     }
     // No scope reaches erasure, notes, accounts, tokens or the audit log.
     for (method, path) in [
         (Method::DELETE, format!("/api/v1/staff/submissions/{id}")),
-        (Method::POST, format!("/api/v1/staff/submissions/{id}/notes")),
-        (Method::GET, format!("/api/v1/staff/submissions/{id}/consent.pdf")),
+        (
+            Method::POST,
+            format!("/api/v1/staff/submissions/{id}/notes"),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/staff/submissions/{id}/consent.pdf"),
+        ),
         (Method::GET, "/api/v1/staff/users".to_string()),
         (Method::GET, "/api/v1/staff/audit".to_string()),
         (Method::GET, "/api/v1/staff/integrations/tokens".to_string()),
         (Method::GET, "/api/v1/staff/me".to_string()),
     ] {
         for token in [&writer, &reader] {
-            let res = call(&app, token, method.clone(), &path, Some(&json!({"text": "x"}))).await;
+            let res = call(
+                &app,
+                token,
+                method.clone(),
+                &path,
+                Some(&json!({"text": "x"})),
+            )
+            .await;
             assert_eq!(res.status(), 403, "{method} {path}");
         }
     }
     // A staff cookie grants no token scope, and a cookie beside a token
     // adds nothing to it.
-    assert_eq!(admin.post("/api/v1/invites", &booking("Cookie")).await.status(), 401);
+    assert_eq!(
+        admin
+            .post("/api/v1/invites", &booking("Cookie"))
+            .await
+            .status(),
+        401
+    );
     let res = admin
-        .request(Method::DELETE, &format!("/api/v1/staff/submissions/{id}"), true)
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/staff/submissions/{id}"),
+            true,
+        )
         .bearer_auth(&reader)
         .send()
         .await
@@ -106,7 +150,12 @@ db_test!(tokens_open_only_the_routes_their_scopes_name, |app| {
     assert_eq!(res.status(), 403);
     // Unknown, malformed, revoked and expired tokens are refused.
     for bad in ["stp_nope", "nope", ""] {
-        assert_eq!(call(&app, bad, Method::GET, "/api/v1/staff/invites", None).await.status(), 401);
+        assert_eq!(
+            call(&app, bad, Method::GET, "/api/v1/staff/invites", None)
+                .await
+                .status(),
+            401
+        );
     }
     let list = admin.get_json("/api/v1/staff/integrations/tokens").await;
     let items = list["items"].as_array().unwrap();
@@ -116,51 +165,98 @@ db_test!(tokens_open_only_the_routes_their_scopes_name, |app| {
     assert!(reporting["last_used_at"].is_string(), "last use is shown");
     let db = app.db().await;
     api_token::Entity::update_many()
-        .col_expr(api_token::Column::ExpiresAt, Expr::value(Utc::now() - Duration::minutes(1)))
+        .col_expr(
+            api_token::Column::ExpiresAt,
+            Expr::value(Utc::now() - Duration::minutes(1)),
+        )
         .filter(api_token::Column::Name.eq("Reporting"))
         .exec(&db)
         .await
         .unwrap();
-    assert_eq!(call(&app, &reader, Method::GET, "/api/v1/staff/invites", None).await.status(), 401);
-    let writer_id = items.iter().find(|t| t["name"] == "Booking system").unwrap()["id"]
+    assert_eq!(
+        call(&app, &reader, Method::GET, "/api/v1/staff/invites", None)
+            .await
+            .status(),
+        401
+    );
+    let writer_id = items
+        .iter()
+        .find(|t| t["name"] == "Booking system")
+        .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let res = admin.delete(&format!("/api/v1/staff/integrations/tokens/{writer_id}")).await;
+    let res = admin
+        .delete(&format!("/api/v1/staff/integrations/tokens/{writer_id}"))
+        .await;
     assert_eq!(res.status(), 204);
-    let res = call(&app, &writer, Method::POST, "/api/v1/invites", Some(&booking("Late"))).await;
+    let res = call(
+        &app,
+        &writer,
+        Method::POST,
+        "/api/v1/invites",
+        Some(&booking("Late")),
+    )
+    .await;
     assert_eq!(res.status(), 401);
     // Every use is in the audit log under the token's name.
-    let audit = admin.get_json("/api/v1/staff/audit?action=api_token_used").await;
+    let audit = admin
+        .get_json("/api/v1/staff/audit?action=api_token_used")
+        .await;
     let uses: Vec<&str> = audit["items"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|e| e["detail"].as_str())
         .collect();
-    assert!(uses.iter().any(|d| d.starts_with("Booking system: POST /api/v1/invites")), "{uses:?}");
-    assert!(uses.iter().any(|d| d.starts_with("Reporting: GET /api/v1/staff/submissions/{id}")), "{uses:?}");
-    let views = admin.get_json("/api/v1/staff/audit?action=submission_viewed").await;
+    assert!(
+        uses.iter()
+            .any(|d| d.starts_with("Booking system: POST /api/v1/invites")),
+        "{uses:?}"
+    );
+    assert!(
+        uses.iter()
+            .any(|d| d.starts_with("Reporting: GET /api/v1/staff/submissions/{id}")),
+        "{uses:?}"
+    );
+    let views = admin
+        .get_json("/api/v1/staff/audit?action=submission_viewed")
+        .await;
     let viewed = views["items"]
         .as_array()
         .unwrap()
         .iter()
         .any(|e| e["detail"] == "API token Reporting" && e["staff_id"].is_null());
-    assert!(viewed, "the token's view of a record is audited in its name");
+    assert!(
+        viewed,
+        "the token's view of a record is audited in its name"
+    );
     // Only administrators manage tokens; bad requests say what to fix.
     let staff = app.staff("staff").await;
     let res = staff
-        .post("/api/v1/staff/integrations/tokens", &json!({"name": "x", "scopes": ["invites:read"]}))
+        .post(
+            "/api/v1/staff/integrations/tokens",
+            &json!({"name": "x", "scopes": ["invites:read"]}),
+        )
         .await;
     assert_eq!(res.status(), 403);
     let res = admin
-        .post("/api/v1/staff/integrations/tokens", &json!({"name": " ", "scopes": []}))
+        .post(
+            "/api/v1/staff/integrations/tokens",
+            &json!({"name": " ", "scopes": []}),
+        )
         .await;
     assert_eq!(res.status(), 422);
     let body: Value = res.json().await.unwrap();
-    assert!(body["errors"]["name"].is_array() && body["errors"]["scopes"].is_array(), "{body}");
+    assert!(
+        body["errors"]["name"].is_array() && body["errors"]["scopes"].is_array(),
+        "{body}"
+    );
     let res = admin
-        .post("/api/v1/staff/integrations/tokens", &json!({"name": "x", "scopes": ["erase:all"]}))
+        .post(
+            "/api/v1/staff/integrations/tokens",
+            &json!({"name": "x", "scopes": ["erase:all"]}),
+        )
         .await;
     assert_eq!(res.status(), 400);
 });
@@ -173,13 +269,23 @@ db_test!(
         let a = new_token(&admin, "A", &["invites:read"]).await;
         let b = new_token(&admin, "B", &["invites:read"]).await;
         for _ in 0..3 {
-            assert_eq!(call(&app, &a, Method::GET, "/api/v1/staff/invites", None).await.status(), 200);
+            assert_eq!(
+                call(&app, &a, Method::GET, "/api/v1/staff/invites", None)
+                    .await
+                    .status(),
+                200
+            );
         }
         let res = call(&app, &a, Method::GET, "/api/v1/staff/invites", None).await;
         assert_eq!(res.status(), 429);
         assert!(res.headers().contains_key("retry-after"));
         // Another token has its own count.
-        assert_eq!(call(&app, &b, Method::GET, "/api/v1/staff/invites", None).await.status(), 200);
+        assert_eq!(
+            call(&app, &b, Method::GET, "/api/v1/staff/invites", None)
+                .await
+                .status(),
+            200
+        );
     }
 );
 
@@ -212,11 +318,17 @@ db_test!(a_booking_retry_never_makes_two_invites, |app| {
     assert_eq!(again, first, "the same answer, link included");
     // Retries racing each other still make one invite.
     let race = booking("Cy Race");
-    let racing = futures::future::join_all((0..6).map(|_| send("booking-4712", race.clone()))).await;
+    let racing =
+        futures::future::join_all((0..6).map(|_| send("booking-4712", race.clone()))).await;
     let mut ids = HashSet::new();
     for r in racing {
         assert_eq!(r.status(), 201);
-        ids.insert(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+        ids.insert(
+            r.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
     }
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(app.count_rows("invite").await, 2);
@@ -224,14 +336,19 @@ db_test!(a_booking_retry_never_makes_two_invites, |app| {
     let res = send("booking-4711", booking("Someone Else")).await;
     assert_eq!(res.status(), 422);
     // The language is recorded; bad fields are named.
-    let stored = invite::Entity::find_by_id(Uuid::parse_str(first["id"].as_str().unwrap()).unwrap())
-        .one(&app.db().await)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored =
+        invite::Entity::find_by_id(Uuid::parse_str(first["id"].as_str().unwrap()).unwrap())
+            .one(&app.db().await)
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(stored.language.as_deref(), Some("pt-BR"));
     assert_eq!(stored.created_by, None);
-    let res = send("booking-4713", json!({"client_name": "X", "appointment_at": "soon", "language": "klingon!"})).await;
+    let res = send(
+        "booking-4713",
+        json!({"client_name": "X", "appointment_at": "soon", "language": "klingon!"}),
+    )
+    .await;
     assert_eq!(res.status(), 422);
     let body: Value = res.json().await.unwrap();
     for field in ["email", "appointment_at", "language"] {
@@ -289,10 +406,18 @@ fn verified(secret: &str, r: &stipple_tests::receiver::Received) -> Value {
         .verify(&r.body, &r.headers)
         .unwrap_or_else(|e| panic!("signature of {}: {e:?}", r.header("webhook-id")));
     let body: Value = serde_json::from_slice(&r.body).unwrap();
-    let keys: HashSet<&str> = body.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let keys: HashSet<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     assert_eq!(keys, HashSet::from(["type", "timestamp", "data"]), "{body}");
     for k in body["data"].as_object().unwrap().keys() {
-        assert!(["submission_id", "invite_id", "status"].contains(&k.as_str()), "{body}");
+        assert!(
+            ["submission_id", "invite_id", "status"].contains(&k.as_str()),
+            "{body}"
+        );
     }
     body
 }
@@ -301,7 +426,10 @@ db_test!(
     webhooks_survive_a_receiver_that_is_down_for_a_while,
     env = [
         ("STIPPLE_WEBHOOK_ALLOW_LOOPBACK", "1"),
-        ("STIPPLE_WEBHOOK_RETRY_SECS", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"),
+        (
+            "STIPPLE_WEBHOOK_RETRY_SECS",
+            "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"
+        ),
     ],
     |app| {
         let admin = app.staff("admin").await;
@@ -310,7 +438,8 @@ db_test!(
         // A redirect is a failure and is never followed.
         let redirecting = Receiver::start().await;
         redirecting.fix("/moved", 302, &[("Location", "/elsewhere")]);
-        let (moved, _) = new_endpoint(&admin, &redirecting.url("/moved"), &["submission.created"]).await;
+        let (moved, _) =
+            new_endpoint(&admin, &redirecting.url("/moved"), &["submission.created"]).await;
 
         // Events while the receiver is down: an invite opened and used, two
         // more intakes, a review step, an erasure, an invite that expires.
@@ -322,18 +451,36 @@ db_test!(
             )
             .await;
         let link: Value = res.json().await.unwrap();
-        let token = link["link"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
-        assert_eq!(app.get(&format!("/api/v1/invites/{token}")).await.status(), 200);
+        let token = link["link"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            app.get(&format!("/api/v1/invites/{token}")).await.status(),
+            200
+        );
         let mut invited = fresh_submission();
         invited["appointment"]["invite_token"] = json!(token);
         let (first, _) = app.submit(&invited).await;
         let (second, _) = app.submit(&fresh_submission()).await;
         let (third, _) = app.submit(&fresh_submission()).await;
         let res = admin
-            .post(&format!("/api/v1/staff/submissions/{second}/status"), &json!({"status": "in_review"}))
+            .post(
+                &format!("/api/v1/staff/submissions/{second}/status"),
+                &json!({"status": "in_review"}),
+            )
             .await;
         assert_eq!(res.status(), 200);
-        assert_eq!(admin.delete(&format!("/api/v1/staff/submissions/{third}")).await.status(), 204);
+        assert_eq!(
+            admin
+                .delete(&format!("/api/v1/staff/submissions/{third}"))
+                .await
+                .status(),
+            204
+        );
         let res = admin
             .post(
                 "/api/v1/staff/invites",
@@ -343,8 +490,13 @@ db_test!(
             .await;
         let expiring: Value = res.json().await.unwrap();
         invite::Entity::update_many()
-            .col_expr(invite::Column::ExpiresAt, Expr::value(Utc::now() - Duration::minutes(1)))
-            .filter(invite::Column::Id.eq(Uuid::parse_str(expiring["id"].as_str().unwrap()).unwrap()))
+            .col_expr(
+                invite::Column::ExpiresAt,
+                Expr::value(Utc::now() - Duration::minutes(1)),
+            )
+            .filter(
+                invite::Column::Id.eq(Uuid::parse_str(expiring["id"].as_str().unwrap()).unwrap()),
+            )
             .exec(&app.db().await)
             .await
             .unwrap();
@@ -356,19 +508,33 @@ db_test!(
             ("submission.created", third.clone()),
             ("submission.status_changed", second.clone()),
             ("submission.erased", third.clone()),
-            ("invite.expired", expiring["id"].as_str().unwrap().to_string()),
+            (
+                "invite.expired",
+                expiring["id"].as_str().unwrap().to_string(),
+            ),
         ];
 
         // Attempts fail and are retried while it is down.
         let log = format!("/api/v1/staff/integrations/webhooks/{endpoint}/deliveries");
         app.eventually(20, "failed attempts are logged", || async {
-            let items = admin.get_json(&log).await["items"].as_array().unwrap().clone();
+            let items = admin.get_json(&log).await["items"]
+                .as_array()
+                .unwrap()
+                .clone();
             items.len() == expected.len()
-                && items.iter().all(|d| d["attempts"].as_i64().unwrap() >= 2 && d["status"] == "pending")
+                && items
+                    .iter()
+                    .all(|d| d["attempts"].as_i64().unwrap() >= 2 && d["status"] == "pending")
         })
         .await;
         let listed = admin.get_json("/api/v1/staff/integrations/webhooks").await;
-        let ours = listed["items"].as_array().unwrap().iter().find(|e| e["id"] == endpoint.as_str()).unwrap().clone();
+        let ours = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == endpoint.as_str())
+            .unwrap()
+            .clone();
         assert!(ours["failing_since"].is_string(), "{ours}");
         assert_eq!(ours["pending"], expected.len());
 
@@ -400,7 +566,10 @@ db_test!(
         }
         let mut delivered: Vec<(String, String)> = seen.values().cloned().collect();
         delivered.sort();
-        let mut want: Vec<(String, String)> = expected.iter().map(|(t, s)| (t.to_string(), s.clone())).collect();
+        let mut want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(t, s)| (t.to_string(), s.clone()))
+            .collect();
         want.sort();
         assert_eq!(delivered, want, "each event delivered, none lost");
         // The ids the receiver saw are the ones the failed attempts had.
@@ -430,7 +599,10 @@ db_test!(
         let first_id = log_ids.iter().next().unwrap().clone();
         let before = receiver.received().len();
         let res = admin
-            .post(&format!("{}/{first_id}/resend", log.trim_end_matches('/')), &json!({}))
+            .post(
+                &format!("{}/{first_id}/resend", log.trim_end_matches('/')),
+                &json!({}),
+            )
             .await;
         assert_eq!(res.status(), 202);
         app.eventually(10, "the resent message arrives", || async {
@@ -447,35 +619,53 @@ db_test!(
     an_endpoint_failing_for_days_is_disabled_and_nothing_is_lost,
     env = [
         ("STIPPLE_WEBHOOK_ALLOW_LOOPBACK", "1"),
-        ("STIPPLE_WEBHOOK_RETRY_SECS", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"),
+        (
+            "STIPPLE_WEBHOOK_RETRY_SECS",
+            "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"
+        ),
     ],
     |app| {
         let admin = app.staff("admin").await;
         let receiver = Receiver::start().await;
         receiver.answer(500);
-        let (endpoint, secret) = new_endpoint(&admin, &receiver.url("/hook"), &["submission.created"]).await;
+        let (endpoint, secret) =
+            new_endpoint(&admin, &receiver.url("/hook"), &["submission.created"]).await;
         // It has been failing for four days.
         webhook_endpoint::Entity::update_many()
-            .col_expr(webhook_endpoint::Column::FailingSince, Expr::value(Utc::now() - Duration::days(4)))
+            .col_expr(
+                webhook_endpoint::Column::FailingSince,
+                Expr::value(Utc::now() - Duration::days(4)),
+            )
             .exec(&app.db().await)
             .await
             .unwrap();
         let (id, _) = app.submit(&fresh_submission()).await;
         app.eventually(20, "the endpoint is disabled", || async {
-            admin.get_json("/api/v1/staff/integrations/webhooks").await["items"][0]["disabled_at"].is_string()
+            admin.get_json("/api/v1/staff/integrations/webhooks").await["items"][0]["disabled_at"]
+                .is_string()
         })
         .await;
         let listed = admin.get_json("/api/v1/staff/integrations/webhooks").await;
         let reason = listed["items"][0]["disabled_reason"].as_str().unwrap();
-        assert!(reason.contains("no delivery succeeded since") && reason.contains("HTTP 500"), "{reason}");
+        assert!(
+            reason.contains("no delivery succeeded since") && reason.contains("HTTP 500"),
+            "{reason}"
+        );
         let (later, _) = app.submit(&fresh_submission()).await;
         let tries = receiver.received().len();
         tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-        assert_eq!(receiver.received().len(), tries, "nothing is sent while disabled");
+        assert_eq!(
+            receiver.received().len(),
+            tries,
+            "nothing is sent while disabled"
+        );
 
         receiver.answer(200);
         let res = admin
-            .post(&format!("/api/v1/staff/integrations/webhooks/{endpoint}/enable"), &json!({}))
+            .post(
+                &format!("/api/v1/staff/integrations/webhooks/{endpoint}/enable"),
+                &json!({}),
+            )
             .await;
         assert_eq!(res.status(), 200);
         app.eventually(20, "what waited is delivered", || async {
@@ -483,7 +673,12 @@ db_test!(
                 .received()
                 .iter()
                 .filter(|r| r.path == "/hook")
-                .map(|r| verified(&secret, r)["data"]["submission_id"].as_str().unwrap().to_string())
+                .map(|r| {
+                    verified(&secret, r)["data"]["submission_id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
                 .collect();
             ok.contains(&id) && ok.contains(&later)
         })
@@ -497,7 +692,8 @@ db_test!(
     |app| {
         let admin = app.staff("admin").await;
         let receiver = Receiver::start().await;
-        let (_, secret) = new_endpoint(&admin, &receiver.url("/hook"), &["submission.created"]).await;
+        let (_, secret) =
+            new_endpoint(&admin, &receiver.url("/hook"), &["submission.created"]).await;
         let other = app
             .another_server(env(&[("STIPPLE_WEBHOOK_ALLOW_LOOPBACK", "1")]))
             .await;
@@ -506,8 +702,17 @@ db_test!(
         for i in 0..20 {
             let body = fresh_submission();
             ids.insert(body["id"].as_str().unwrap().to_string());
-            let url = if i % 2 == 0 { other_url.clone() } else { app.url("/api/v1/submissions") };
-            let res = reqwest::Client::new().post(url).json(&body).send().await.unwrap();
+            let url = if i % 2 == 0 {
+                other_url.clone()
+            } else {
+                app.url("/api/v1/submissions")
+            };
+            let res = reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(res.status(), 201);
         }
         app.eventually(20, "all twenty delivered", || async {
@@ -525,6 +730,9 @@ db_test!(
         }
         assert_eq!(subjects, ids);
         assert_eq!(by_id.len(), 20);
-        assert!(by_id.values().all(|n| *n == 1), "each message once: {by_id:?}");
+        assert!(
+            by_id.values().all(|n| *n == 1),
+            "each message once: {by_id:?}"
+        );
     }
 );

@@ -241,6 +241,7 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
         ("/staff/audit".to_string(), "document.querySelectorAll('table tr, li').length > 1"),
         ("/staff/team".to_string(), "document.querySelectorAll('#team li').length >= 1"),
         ("/staff/retention".to_string(), "document.getElementById('retention-policy') !== null && document.getElementById('retention-submissions') !== null"),
+        ("/staff/integrations".to_string(), "document.getElementById('create-hook') !== null"),
         ("/staff/account".to_string(), "document.getElementById('start-two-factor') !== null"),
     ] {
         b.client.goto(&app.url(&path)).await.unwrap();

@@ -5,6 +5,7 @@ mod a11y;
 mod abuse;
 mod device;
 mod intake;
+mod integrations;
 mod kiosk;
 mod landing;
 mod limits;

@@ -266,7 +266,7 @@ fn unix_now() -> u64 {
 }
 
 /// Screenshots at a desktop width too, then back to the phone.
-async fn desktop_screenshot(b: &browser::Browser, name: &str) {
+pub async fn desktop_screenshot(b: &browser::Browser, name: &str) {
     b.cdp(
         "Emulation.setDeviceMetricsOverride",
         json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}),

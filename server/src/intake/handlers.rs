@@ -194,7 +194,7 @@ pub async fn create_submission(
             if mail_queued {
                 state.mail.wake();
             }
-            state.webhooks.wake();
+            state.webhooks.notify_one();
             (actix_web::http::StatusCode::CREATED, row)
         }
         Stored::Replayed(row) => (actix_web::http::StatusCode::OK, row),

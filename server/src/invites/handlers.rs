@@ -295,7 +295,10 @@ pub async fn create_for_token(
         }
         let body = state
             .vault
-            .open_text(crate::vault::at::idempotent_response(found.invite_id), &found.response)
+            .open_text(
+                crate::vault::at::idempotent_response(found.invite_id),
+                &found.response,
+            )
             .map_err(sea_orm::DbErr::from)?;
         Ok(HttpResponse::Created()
             .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -304,7 +307,10 @@ pub async fn create_for_token(
             .body(body))
     };
     if let Some(k) = &key {
-        if let Some(found) = keys::Entity::find_by_id((token.id, k.clone())).one(&state.db).await? {
+        if let Some(found) = keys::Entity::find_by_id((token.id, k.clone()))
+            .one(&state.db)
+            .await?
+        {
             return replay(found);
         }
     }
@@ -333,7 +339,9 @@ pub async fn create_for_token(
             let found = keys::Entity::find_by_id((token.id, k.clone()))
                 .one(&state.db)
                 .await?
-                .ok_or(ApiError::Conflict("The same Idempotency-Key is in use: retry"))?;
+                .ok_or(ApiError::Conflict(
+                    "The same Idempotency-Key is in use: retry",
+                ))?;
             return replay(found);
         }
     }
@@ -410,7 +418,7 @@ pub async fn open(
             .await?;
     }
     txn.commit().await?;
-    state.webhooks.wake();
+    state.webhooks.notify_one();
     let tz = state.settings.timezone;
     let local = invite.appointment_at.with_timezone(&tz);
     Ok(HttpResponse::Ok()

@@ -21,7 +21,6 @@ use uuid::Uuid;
 
 use super::queue::{self, Cursor, Filter, ListRow, StatusChange};
 use crate::{
-    tokens::Caller,
     audit::Event,
     entities::{audit_log, invite, mail_message, staff_user},
     http::{
@@ -33,6 +32,7 @@ use crate::{
     intake::service,
     mail,
     state::AppState,
+    tokens::Caller,
 };
 
 const DEFAULT_PAGE: u64 = 50;
@@ -380,13 +380,13 @@ pub async fn set_status(
     .await?
     {
         StatusChange::Done(row) => {
-            state.webhooks.wake();
+            state.webhooks.notify_one();
             Ok(HttpResponse::Ok().json(StatusChanged {
-            id: row.id,
-            status: row.review_status()?,
-            status_changed_at: row.status_changed_at,
-            status_changed_by: staff.0.name,
-        }))
+                id: row.id,
+                status: row.review_status()?,
+                status_changed_at: row.status_changed_at,
+                status_changed_by: staff.0.name,
+            }))
         }
         StatusChange::NotFound => Err(ApiError::NotFound),
         StatusChange::NotAllowed(from) => Err(ApiError::ConflictMessage(format!(

@@ -96,7 +96,10 @@ pub async fn create(
     });
     if let Some(d) = b.expires_on {
         if expires_at.is_none_or(|t| t <= Utc::now()) {
-            errors.add("expires_on", format!("{d} has passed: choose a later day, or none"));
+            errors.add(
+                "expires_on",
+                format!("{d} has passed: choose a later day, or none"),
+            );
         }
     }
     errors.into_result().map_err(ApiError::Invalid)?;
@@ -116,10 +119,14 @@ pub async fn create(
     })
     .exec_with_returning(&txn)
     .await?;
-    Event::new(AuditAction::ApiTokenCreated, Some(admin.0.id), Some(client_ip(&req)))
-        .detail(format!("{name}: {}", scopes_column(&scopes)))
-        .record(&txn)
-        .await?;
+    Event::new(
+        AuditAction::ApiTokenCreated,
+        Some(admin.0.id),
+        Some(client_ip(&req)),
+    )
+    .detail(format!("{name}: {}", scopes_column(&scopes)))
+    .record(&txn)
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -154,10 +161,14 @@ pub async fn revoke(
     if done.rows_affected == 0 {
         return Err(ApiError::NotFound);
     }
-    Event::new(AuditAction::ApiTokenRevoked, Some(admin.0.id), Some(client_ip(&req)))
-        .detail(id.to_string())
-        .record(&txn)
-        .await?;
+    Event::new(
+        AuditAction::ApiTokenRevoked,
+        Some(admin.0.id),
+        Some(client_ip(&req)),
+    )
+    .detail(id.to_string())
+    .record(&txn)
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -110,11 +110,17 @@ pub async fn authenticate(
         .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
         .ok_or(ApiError::Unauthorized)?;
     if !scopes_of(&row.scopes).contains(&scope) {
-        return Err(ApiError::Forbidden("This API token does not have the scope for this"));
+        return Err(ApiError::Forbidden(
+            "This API token does not have the scope for this",
+        ));
     }
     if !state
         .limiter
-        .take("api-token", &row.id.to_string(), state.settings.limits.api_token)
+        .take(
+            "api-token",
+            &row.id.to_string(),
+            state.settings.limits.api_token,
+        )
         .await?
     {
         return Err(ApiError::TooManyRequests(
@@ -127,15 +133,19 @@ pub async fn authenticate(
         .filter(entity::Column::Id.eq(row.id))
         .exec(&state.db)
         .await?;
-    Event::new(AuditAction::ApiTokenUsed, None, Some(client_ip(req.request())))
-        .detail(format!(
-            "{}: {} {}",
-            row.name,
-            endpoint.verb.as_str(),
-            endpoint.path
-        ))
-        .record(&state.db)
-        .await?;
+    Event::new(
+        AuditAction::ApiTokenUsed,
+        None,
+        Some(client_ip(req.request())),
+    )
+    .detail(format!(
+        "{}: {} {}",
+        row.name,
+        endpoint.verb.as_str(),
+        endpoint.path
+    ))
+    .record(&state.db)
+    .await?;
     Ok(TokenIdentity {
         id: row.id,
         name: row.name,
@@ -160,10 +170,12 @@ impl Caller {
                     None => e,
                 }
             }
-            Caller::Token(t) => Event::new(action, None, Some(client_ip(req))).detail(match detail {
-                Some(d) => format!("API token {}: {d}", t.name),
-                None => format!("API token {}", t.name),
-            }),
+            Caller::Token(t) => {
+                Event::new(action, None, Some(client_ip(req))).detail(match detail {
+                    Some(d) => format!("API token {}: {d}", t.name),
+                    None => format!("API token {}", t.name),
+                })
+            }
         }
     }
 }
@@ -202,8 +214,21 @@ impl FromRequest for Token {
     }
 }
 
-/// For the public routes only tokens may call (`Access::Token`): the
-/// staff guard covers the staff scope, this covers such a route alone.
+/// Registers the public routes only tokens may call (`Access::Token`),
+/// each behind [`token_only`].
+pub fn configure(cfg: &mut web::ServiceConfig, tables: &'static [&'static [Endpoint]]) {
+    crate::endpoints::register(
+        |r| {
+            cfg.service(r.wrap(actix_web::middleware::from_fn(token_only)));
+        },
+        crate::endpoints::all(tables)
+            .filter(|e| !e.is_staff() && matches!(e.access, Access::Token(_))),
+        "",
+    );
+}
+
+/// For the public routes only tokens may call: the staff guard covers the
+/// staff scope, this covers such a route alone.
 pub async fn token_only(
     req: ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,

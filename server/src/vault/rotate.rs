@@ -15,7 +15,8 @@ use sea_orm::{
 
 use super::{at, KeyError, KeySource, Vault};
 use crate::entities::{
-    api_idempotency, consent_pdf, mail_message, staff_user, submission, submission_note, webhook_endpoint,
+    api_idempotency, consent_pdf, mail_message, staff_user, submission, submission_note,
+    webhook_endpoint,
 };
 
 /// Rows read at a time: the answers, signature and PDF of 200 intakes are a

@@ -22,7 +22,9 @@ use super::{
 };
 use crate::{
     config::WebhookSettings,
-    entities::{api_idempotency, invite, webhook_delivery as delivery, webhook_endpoint as endpoint},
+    entities::{
+        api_idempotency, invite, webhook_delivery as delivery, webhook_endpoint as endpoint,
+    },
     vault::{at, Vault},
 };
 
@@ -63,15 +65,22 @@ impl WebhookSender {
         }
     }
 
-    /// Tells the sender that messages were queued, so it need not wait.
-    pub fn wake(&self) {
-        self.wake.notify_one();
+    /// What tells the sender that messages were queued, so it need not wait.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
     }
 
     /// Runs until the process ends.
     pub async fn run(self) {
         let mut last_sweep = std::time::Instant::now() - Duration::from_secs(3600);
+        let mut last_tidy = last_sweep;
         loop {
+            if last_tidy.elapsed() >= Duration::from_secs(600) {
+                last_tidy = std::time::Instant::now();
+                if let Err(e) = self.tidy().await {
+                    tracing::warn!(error = %e, "webhooks: cannot tidy the delivery log");
+                }
+            }
             if last_sweep.elapsed() >= Duration::from_secs(5) {
                 last_sweep = std::time::Instant::now();
                 if let Err(e) = self.sweep().await {
@@ -88,9 +97,7 @@ impl WebhookSender {
         }
     }
 
-    /// Queues `invite.expired` for invites that expired unused, once each;
-    /// forgets old entries of the delivery log, and idempotency keys after
-    /// a day (a booking system retries within minutes).
+    /// Queues `invite.expired` for invites that expired unused, once each.
     pub async fn sweep(&self) -> Result<(), DbErr> {
         let now = Utc::now();
         let expired = invite::Entity::find()
@@ -116,6 +123,13 @@ impl WebhookSender {
             }
             txn.commit().await?;
         }
+        Ok(())
+    }
+
+    /// Forgets old entries of the delivery log, and idempotency keys after
+    /// a day (a booking system retries within minutes).
+    pub async fn tidy(&self) -> Result<(), DbErr> {
+        let now = Utc::now();
         delivery::Entity::delete_many()
             .filter(delivery::Column::Status.ne(DeliveryStatus::Pending.as_str()))
             .filter(delivery::Column::CreatedAt.lt(now - chrono::Duration::days(KEEP_DAYS)))
@@ -290,7 +304,8 @@ impl WebhookSender {
                 let excerpt = match res.chunk().await {
                     Ok(Some(bytes)) => {
                         let text = String::from_utf8_lossy(&bytes[..bytes.len().min(400)]);
-                        let short: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+                        let short: String =
+                            text.chars().filter(|c| !c.is_control()).take(200).collect();
                         (!short.is_empty()).then_some(short)
                     }
                     _ => None,

@@ -97,13 +97,14 @@ pub async fn create(
         ))
     })?;
     let mut errors = FieldErrors::default();
-    let url = match outbound::check_url(&b.url, outbound::Reach::from(&state.settings.webhooks)).await {
-        Ok(u) => Some(u),
-        Err(why) => {
-            errors.add("url", why);
-            None
-        }
-    };
+    let url =
+        match outbound::check_url(&b.url, outbound::Reach::from(&state.settings.webhooks)).await {
+            Ok(u) => Some(u),
+            Err(why) => {
+                errors.add("url", why);
+                None
+            }
+        };
     let description = b.description.trim().to_string();
     if description.chars().count() > 200 || description.chars().any(char::is_control) {
         errors.add("description", "One line, at most 200 characters");
@@ -132,10 +133,14 @@ pub async fn create(
     })
     .exec_with_returning(&txn)
     .await?;
-    Event::new(AuditAction::WebhookChanged, Some(admin.0.id), Some(client_ip(&req)))
-        .detail(format!("added {}", row.url))
-        .record(&txn)
-        .await?;
+    Event::new(
+        AuditAction::WebhookChanged,
+        Some(admin.0.id),
+        Some(client_ip(&req)),
+    )
+    .detail(format!("added {}", row.url))
+    .record(&txn)
+    .await?;
     txn.commit().await?;
     let mut out = shown(&state, row).await?;
     out.secret = Some(secret);
@@ -169,10 +174,14 @@ pub async fn delete(
         .exec(&txn)
         .await?;
     entity::Entity::delete_by_id(id).exec(&txn).await?;
-    Event::new(AuditAction::WebhookChanged, Some(admin.0.id), Some(client_ip(&req)))
-        .detail(format!("removed {}", row.url))
-        .record(&txn)
-        .await?;
+    Event::new(
+        AuditAction::WebhookChanged,
+        Some(admin.0.id),
+        Some(client_ip(&req)),
+    )
+    .detail(format!("removed {}", row.url))
+    .record(&txn)
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -194,9 +203,18 @@ pub async fn enable(
     let id = parse_id(&path)?;
     let txn = state.db.begin().await?;
     let done = entity::Entity::update_many()
-        .col_expr(entity::Column::DisabledAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .col_expr(entity::Column::DisabledReason, Expr::value(Option::<String>::None))
-        .col_expr(entity::Column::FailingSince, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(
+            entity::Column::DisabledAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            entity::Column::DisabledReason,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            entity::Column::FailingSince,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
         .filter(entity::Column::Id.eq(id))
         .exec(&txn)
         .await?;
@@ -210,12 +228,16 @@ pub async fn enable(
         .filter(delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .exec(&txn)
         .await?;
-    Event::new(AuditAction::WebhookChanged, Some(admin.0.id), Some(client_ip(&req)))
-        .detail("enabled an endpoint")
-        .record(&txn)
-        .await?;
+    Event::new(
+        AuditAction::WebhookChanged,
+        Some(admin.0.id),
+        Some(client_ip(&req)),
+    )
+    .detail("enabled an endpoint")
+    .record(&txn)
+    .await?;
     txn.commit().await?;
-    state.webhooks.wake();
+    state.webhooks.notify_one();
     let row = entity::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -293,7 +315,10 @@ pub async fn resend(
         .ok_or(ApiError::NotFound)?;
     let txn = state.db.begin().await?;
     let done = delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Pending.as_str()))
+        .col_expr(
+            delivery::Column::Status,
+            Expr::value(DeliveryStatus::Pending.as_str()),
+        )
         .col_expr(delivery::Column::NextAttemptAt, Expr::value(Utc::now()))
         .filter(delivery::Column::Id.eq(id))
         .filter(delivery::Column::EndpointId.eq(endpoint))
@@ -302,12 +327,16 @@ pub async fn resend(
     if done.rows_affected == 0 {
         return Err(ApiError::NotFound);
     }
-    Event::new(AuditAction::WebhookChanged, Some(admin.0.id), Some(client_ip(&req)))
-        .detail(format!("resent {msg}"))
-        .record(&txn)
-        .await?;
+    Event::new(
+        AuditAction::WebhookChanged,
+        Some(admin.0.id),
+        Some(client_ip(&req)),
+    )
+    .detail(format!("resent {msg}"))
+    .record(&txn)
+    .await?;
     txn.commit().await?;
-    state.webhooks.wake();
+    state.webhooks.notify_one();
     let row = delivery::Entity::find_by_id(id)
         .one(&state.db)
         .await?

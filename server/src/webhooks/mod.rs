@@ -138,7 +138,11 @@ impl Happened {
         self.queue_at(db, Utc::now()).await
     }
 
-    pub async fn queue_at(self, db: &impl ConnectionTrait, at: DateTime<Utc>) -> Result<usize, DbErr> {
+    pub async fn queue_at(
+        self,
+        db: &impl ConnectionTrait,
+        at: DateTime<Utc>,
+    ) -> Result<usize, DbErr> {
         let wanted = self.event.as_str();
         let targets: Vec<endpoint::Model> = endpoint::Entity::find()
             .filter(endpoint::Column::Events.contains(wanted))

@@ -99,7 +99,9 @@ pub async fn check_url(raw: &str, reach: Reach) -> Result<Url, String> {
     if raw.len() > 2048 {
         return Err("The address is too long (at most 2048 characters)".into());
     }
-    let url = Url::parse(raw).map_err(|_| "Enter a full address, like https://booking.example.com/hooks/stipple".to_string())?;
+    let url = Url::parse(raw).map_err(|_| {
+        "Enter a full address, like https://booking.example.com/hooks/stipple".to_string()
+    })?;
     let host = url
         .host_str()
         .ok_or_else(|| "The address needs a host name".to_string())?
@@ -107,23 +109,33 @@ pub async fn check_url(raw: &str, reach: Reach) -> Result<Url, String> {
         .trim_end_matches(']')
         .to_string();
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("Leave the user name and password out of the address: requests are signed instead".into());
+        return Err(
+            "Leave the user name and password out of the address: requests are signed instead"
+                .into(),
+        );
     }
     let literal: Option<IpAddr> = host.parse().ok();
-    let loopback_name = host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost");
+    let loopback_name =
+        host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost");
     match url.scheme() {
         "https" => {}
-        "http" if reach.loopback && (loopback_name || literal.is_some_and(|ip| ip.is_loopback())) => {}
+        "http"
+            if reach.loopback && (loopback_name || literal.is_some_and(|ip| ip.is_loopback())) => {}
         _ => return Err("The address must start with https://".into()),
     }
     if let Some(ip) = literal {
         if let Some(why) = refused(ip, reach) {
-            return Err(format!("The address points to {why}, which webhooks may not reach"));
+            return Err(format!(
+                "The address points to {why}, which webhooks may not reach"
+            ));
         }
         return Ok(url);
     }
     if loopback_name && !reach.loopback {
-        return Err("The address points to a loopback address (this machine), which webhooks may not reach".into());
+        return Err(
+            "The address points to a loopback address (this machine), which webhooks may not reach"
+                .into(),
+        );
     }
     // A name that resolves now is checked now; one that does not is
     // checked at each delivery.
@@ -136,7 +148,9 @@ pub async fn check_url(raw: &str, reach: Reach) -> Result<Url, String> {
     {
         for a in addrs {
             if let Some(why) = refused(a.ip(), reach) {
-                return Err(format!("{host} resolves to {why}, which webhooks may not reach"));
+                return Err(format!(
+                    "{host} resolves to {why}, which webhooks may not reach"
+                ));
             }
         }
     }
@@ -235,7 +249,10 @@ mod tests {
             "https://user:pw@example.com/",
             "not a url",
         ] {
-            assert!(check_url(bad, NONE).await.is_err(), "{bad} should be refused");
+            assert!(
+                check_url(bad, NONE).await.is_err(),
+                "{bad} should be refused"
+            );
         }
         assert!(check_url("https://93.184.215.14/hook", NONE).await.is_ok());
         let lo = Reach {

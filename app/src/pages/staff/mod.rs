@@ -6,6 +6,7 @@
 pub mod account;
 pub mod audit;
 pub mod detail;
+pub mod integrations;
 pub mod invites;
 pub mod join;
 pub mod login;
@@ -188,6 +189,7 @@ pub fn StaffShell<C: IntoView + 'static>(
                         <a href="/staff/audit">"Audit log"</a>
                         <a href="/staff/team">"Team"</a>
                         <a href="/staff/retention">"Retention"</a>
+                        <a href="/staff/integrations">"Integrations"</a>
                     })}
                     <a href="/staff/account">"Account"</a>
                 </nav>
