@@ -17,6 +17,9 @@ use tokio::{
     task::JoinHandle,
 };
 
+/// Answers by path: a status and extra headers.
+type Fixed = Arc<Mutex<HashMap<String, (u16, Vec<(String, String)>)>>>;
+
 /// One request as it arrived.
 #[derive(Clone, Debug)]
 pub struct Received {
@@ -39,7 +42,7 @@ pub struct Receiver {
     got: Arc<Mutex<Vec<Received>>>,
     status: Arc<AtomicU16>,
     /// Answers by path, overriding `status` (e.g. a redirect).
-    fixed: Arc<Mutex<HashMap<String, (u16, Vec<(String, String)>)>>>,
+    fixed: Fixed,
     task: Option<JoinHandle<()>>,
 }
 
@@ -131,7 +134,7 @@ async fn handle(
     mut stream: TcpStream,
     got: Arc<Mutex<Vec<Received>>>,
     status: Arc<AtomicU16>,
-    fixed: Arc<Mutex<HashMap<String, (u16, Vec<(String, String)>)>>>,
+    fixed: Fixed,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
