@@ -68,10 +68,28 @@ load() {
   port=$(free_port)
   data="$work/data-$name"
   mkdir -p "$data"
-  env $(grep -v '^#' scripts/no-limits.env) STIPPLE_DATA_DIR="$data" STIPPLE_DATA_KEY_FILE="$work/data-$name.key" STIPPLE_BIND="127.0.0.1:$port" STIPPLE_LOG=warn \
-    ${url:+DATABASE_URL="$url"} "$STIPPLE" serve >"$work/server-$name.log" 2>&1 &
+  # Webhooks to a local receiver: every intake is also announced, and the
+  # receiver records how long after the intake each message arrived.
+  local settings=(STIPPLE_DATA_DIR="$data" STIPPLE_DATA_KEY_FILE="$work/data-$name.key" STIPPLE_LOG=warn
+    STIPPLE_REQUIRE_2FA=off STIPPLE_INSECURE_COOKIES=1 STIPPLE_WEBHOOK_ALLOW_LOOPBACK=1 ${url:+DATABASE_URL="$url"})
+  env $(grep -v '^#' scripts/no-limits.env) "${settings[@]}" STIPPLE_BIND="127.0.0.1:$port" \
+    "$STIPPLE" serve >"$work/server-$name.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 200); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  local hook_port
+  hook_port=$(free_port)
+  python3 benches/load/webhook_receiver.py "$hook_port" "$work/webhook-$name.json" &
+  local receiver=$!
+  echo "bench-password-$RANDOM$RANDOM" >"$work/admin-password"
+  env "${settings[@]}" "$STIPPLE" create-staff --email bench@clinic.example --name Bench --role admin \
+    <"$work/admin-password" >/dev/null
+  curl -fsS -c "$work/cookies-$name" -H 'content-type: application/json' \
+    -d "{\"email\": \"bench@clinic.example\", \"password\": \"$(cat "$work/admin-password")\"}" \
+    "http://127.0.0.1:$port/api/v1/staff/login" >"$work/login-$name.json"
+  curl -fsS -b "$work/cookies-$name" -H 'content-type: application/json' \
+    -H "x-csrf-token: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$work/login-$name.json")" \
+    -d "{\"url\": \"http://127.0.0.1:$hook_port/hook\", \"events\": [\"submission.created\"]}" \
+    "http://127.0.0.1:$port/api/v1/staff/integrations/webhooks" >/dev/null
   sleep 1
   echo "$(rss_kb "$server_pid")" >"$work/rss-idle-$name"
   ( peak=0; while kill -0 "$server_pid" 2>/dev/null; do r=$(rss_kb "$server_pid" || echo 0); [ "${r:-0}" -gt "$peak" ] && peak=$r && echo "$peak" >"$work/rss-load-$name"; sleep 0.5; done ) &
@@ -79,7 +97,14 @@ load() {
   log "load on $name: 64 connections for ${SECS}s"
   wrk -t2 -c64 -d"${SECS}s" --timeout 10s -s benches/load/submit.lua "http://127.0.0.1:$port" \
     | tail -n 1 >"$work/wrk-$name.json"
+  # Messages still queued at the deadline are delivered before the server stops.
+  for _ in $(seq 600); do
+    [ "$(curl -fsS -b "$work/cookies-$name" "http://127.0.0.1:$port/api/v1/staff/integrations/webhooks" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["pending"])')" = 0 ] && break
+    sleep 0.5
+  done
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  kill "$receiver"; wait "$receiver" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
 }
 
@@ -152,6 +177,10 @@ for db in ("sqlite", "postgres"):
     idle = int(open(os.path.join(work, f"rss-idle-{db}")).read()) / 1024
     peak = int(open(os.path.join(work, f"rss-load-{db}")).read()) / 1024
     row(f"{label}: server RSS idle / under load (peak)", f"{idle:.0f} / {peak:.0f} MiB")
+    hook = json.load(open(os.path.join(work, f"webhook-{db}.json")))
+    row(f"{label}: webhook delivery after the intake, under this load (p50 / p99 / max)",
+        f"{hook['p50_ms']:.0f} / {hook['p99_ms']:.0f} / {hook['max_ms']:.0f} ms", "",
+        f"{hook['unique']} of {stored} intakes announced, {hook['count'] - hook['unique']} repeats")
 seal = kv("sealing.txt")
 seal_us, open_us = float(seal["seal_us"]), float(seal["open_us"])
 per_store_us = 1e6 / float(kv("ingest-sqlite.txt")["ingest_per_sec"])
