@@ -19,8 +19,9 @@ use crate::{
     entities::api_token as entity,
     http::{
         api_error::ApiError,
-        routes::{client_ip, ready, StaffIdentity},
+        routes::{client_addr, client_ip, ready, StaffIdentity},
     },
+    limits::Class,
     secret::{random_token, sha256_hex},
     state::AppState,
 };
@@ -100,15 +101,27 @@ pub async fn authenticate(
         _ => return Err(ApiError::Forbidden("API tokens cannot call this")),
     };
     if !token.starts_with(PREFIX) || token.len() > 128 {
+        state
+            .limiter
+            .admit(client_addr(req.request()), Class::Read)
+            .await?;
         return Err(ApiError::Unauthorized);
     }
     let now = Utc::now();
-    let row = entity::Entity::find()
+    let found = entity::Entity::find()
         .filter(entity::Column::SecretSha256.eq(sha256_hex(token)))
         .one(&state.db)
         .await?
-        .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
-        .ok_or(ApiError::Unauthorized)?;
+        .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now));
+    let Some(row) = found else {
+        // Wrong tokens count against the caller's address like any public
+        // read, so guessing meets a limit (a good token has its own).
+        state
+            .limiter
+            .admit(client_addr(req.request()), Class::Read)
+            .await?;
+        return Err(ApiError::Unauthorized);
+    };
     if !scopes_of(&row.scopes).contains(&scope) {
         return Err(ApiError::Forbidden(
             "This API token does not have the scope for this",

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect, QueryTrait, TransactionTrait,
 };
 use stipple_app::domain::states::{DeliveryStatus, WebhookEvent};
 use tokio::sync::Notify;
@@ -32,7 +32,7 @@ use crate::{
 /// longer than an attempt can take (10 s timeout).
 const LEASE: chrono::Duration = chrono::Duration::seconds(60);
 /// Messages attempted at once by one server.
-const BATCH: u64 = 32;
+const BATCH: u64 = 100;
 /// Delivered and failed messages are kept this long for the delivery log.
 const KEEP_DAYS: i64 = 30;
 
@@ -143,122 +143,141 @@ impl WebhookSender {
     }
 
     /// Attempts every message that is due, at once; returns how many.
+    /// A batch costs three queries and one transaction whatever its size:
+    /// under a flood of intakes the database, not the sender, is busy.
     pub async fn send_due(&self) -> Result<usize, DbErr> {
         let now = Utc::now();
-        let due = delivery::Entity::find()
+        // Only for enabled endpoints: a disabled one's backlog must not
+        // fill every batch and starve the others.
+        let enabled = endpoint::Entity::find()
+            .select_only()
+            .column(endpoint::Column::Id)
+            .filter(endpoint::Column::DisabledAt.is_null())
+            .into_query();
+        let due: Vec<Uuid> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::Id)
             .filter(delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
             .filter(delivery::Column::NextAttemptAt.lte(now))
+            .filter(delivery::Column::EndpointId.in_subquery(enabled))
             .order_by_asc(delivery::Column::NextAttemptAt)
             .limit(BATCH)
+            .into_tuple()
             .all(&self.db)
             .await?;
         if due.is_empty() {
             return Ok(0);
         }
-        let ids: Vec<Uuid> = due.iter().map(|d| d.endpoint_id).collect();
-        let endpoints: Vec<endpoint::Model> = endpoint::Entity::find()
-            .filter(endpoint::Column::Id.is_in(ids))
-            .filter(endpoint::Column::DisabledAt.is_null())
+        // One claim for the batch: moved to a lease end no other claim has
+        // (to the microsecond), so the rows that carry it are this server's,
+        // even when another server claimed some of the same rows first.
+        let lease = DateTime::<Utc>::from_timestamp_micros(
+            (now + LEASE).timestamp_micros() + rand::thread_rng().gen_range(0..1_000_000),
+        )
+        .expect("a time in range");
+        delivery::Entity::update_many()
+            .col_expr(delivery::Column::NextAttemptAt, Expr::value(lease))
+            .filter(delivery::Column::Id.is_in(due.clone()))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(delivery::Column::NextAttemptAt.lte(now))
+            .exec(&self.db)
+            .await?;
+        let ours = delivery::Entity::find()
+            .filter(delivery::Column::Id.is_in(due))
+            .filter(delivery::Column::NextAttemptAt.eq(lease))
             .all(&self.db)
             .await?;
-        let mut attempts = Vec::new();
-        for d in due {
-            let Some(e) = endpoints.iter().find(|e| e.id == d.endpoint_id) else {
-                continue;
-            };
-            if let Some(lease) = self.claim(&d).await? {
-                attempts.push(self.attempt(e.clone(), d, lease));
-            }
-        }
-        let n = attempts.len();
-        for r in futures_util::future::join_all(attempts).await {
-            if let Err(e) = r {
-                tracing::warn!(error = %e, "webhooks: cannot record an attempt");
-            }
-        }
+        let targets: Vec<Uuid> = ours.iter().map(|d| d.endpoint_id).collect();
+        let endpoints: Vec<endpoint::Model> = endpoint::Entity::find()
+            .filter(endpoint::Column::Id.is_in(targets))
+            .all(&self.db)
+            .await?;
+        let attempts = ours.into_iter().filter_map(|d| {
+            let e = endpoints.iter().find(|e| e.id == d.endpoint_id)?.clone();
+            Some(async move {
+                let outcome = self.post(&e, &d).await;
+                (e, d, outcome)
+            })
+        });
+        let done = futures_util::future::join_all(attempts).await;
+        let n = done.len();
+        self.record(done, lease).await?;
         Ok(n)
     }
 
-    /// Reserves a message by moving its next attempt to the lease's end,
-    /// only if no other server did so first.
-    async fn claim(&self, d: &delivery::Model) -> Result<Option<DateTime<Utc>>, DbErr> {
-        let lease = Utc::now() + LEASE;
-        let res = delivery::Entity::update_many()
-            .col_expr(delivery::Column::NextAttemptAt, Expr::value(lease))
-            .filter(delivery::Column::Id.eq(d.id))
-            .filter(delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
-            .filter(delivery::Column::NextAttemptAt.eq(d.next_attempt_at))
-            .exec(&self.db)
-            .await?;
-        Ok((res.rows_affected == 1).then_some(lease))
-    }
-
-    async fn attempt(
+    /// Records a batch's attempts in one transaction: each message only
+    /// while the claim is still ours (a server that took longer than the
+    /// lease leaves the record to the next claimant), then each endpoint's
+    /// health.
+    async fn record(
         &self,
-        e: endpoint::Model,
-        d: delivery::Model,
+        done: Vec<(endpoint::Model, delivery::Model, Outcome)>,
         lease: DateTime<Utc>,
     ) -> Result<(), DbErr> {
-        let outcome = self.post(&e, &d).await;
         let now = Utc::now();
-        let attempts = d.attempts + 1;
-        let retry = self.settings.retry_secs.get(d.attempts as usize).copied();
-        let (status, next) = match (outcome.ok, retry) {
-            (true, _) => (DeliveryStatus::Delivered, now),
-            (false, Some(secs)) => (DeliveryStatus::Pending, now + jittered(secs)),
-            (false, None) => (DeliveryStatus::Failed, now),
-        };
-        tracing::info!(
-            delivery = %message_id(d.id),
-            endpoint = %e.id,
-            attempts,
-            code = outcome.code,
-            status = status.as_str(),
-            "webhook attempt"
-        );
         let txn = self.db.begin().await?;
-        // Only while the claim is still ours: a server that lost its lease
-        // (it took longer than the lease) leaves the record to the other.
-        delivery::Entity::update_many()
-            .col_expr(delivery::Column::Status, Expr::value(status.as_str()))
-            .col_expr(delivery::Column::Attempts, Expr::value(attempts))
-            .col_expr(delivery::Column::NextAttemptAt, Expr::value(next))
-            .col_expr(delivery::Column::LastAttemptAt, Expr::value(now))
-            .col_expr(delivery::Column::LastStatusCode, Expr::value(outcome.code))
-            .col_expr(delivery::Column::LastError, Expr::value(outcome.note))
-            .filter(delivery::Column::Id.eq(d.id))
-            .filter(delivery::Column::NextAttemptAt.eq(lease))
-            .exec(&txn)
-            .await?;
-        if outcome.ok {
-            endpoint::Entity::update_many()
-                .col_expr(
-                    endpoint::Column::FailingSince,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .filter(endpoint::Column::Id.eq(e.id))
+        let mut health: Vec<(endpoint::Model, bool, Option<i32>)> = Vec::new();
+        for (e, d, outcome) in done {
+            let attempts = d.attempts + 1;
+            let retry = self.settings.retry_secs.get(d.attempts as usize).copied();
+            let (status, next) = match (outcome.ok, retry) {
+                (true, _) => (DeliveryStatus::Delivered, now),
+                (false, Some(secs)) => (DeliveryStatus::Pending, now + jittered(secs)),
+                (false, None) => (DeliveryStatus::Failed, now),
+            };
+            tracing::debug!(
+                delivery = %message_id(d.id),
+                endpoint = %e.id,
+                attempts,
+                code = outcome.code,
+                status = status.as_str(),
+                "webhook attempt"
+            );
+            delivery::Entity::update_many()
+                .col_expr(delivery::Column::Status, Expr::value(status.as_str()))
+                .col_expr(delivery::Column::Attempts, Expr::value(attempts))
+                .col_expr(delivery::Column::NextAttemptAt, Expr::value(next))
+                .col_expr(delivery::Column::LastAttemptAt, Expr::value(now))
+                .col_expr(delivery::Column::LastStatusCode, Expr::value(outcome.code))
+                .col_expr(delivery::Column::LastError, Expr::value(outcome.note))
+                .filter(delivery::Column::Id.eq(d.id))
+                .filter(delivery::Column::NextAttemptAt.eq(lease))
                 .exec(&txn)
                 .await?;
-        } else {
-            let since = e.failing_since.unwrap_or(now);
-            let limit = chrono::Duration::hours(i64::from(self.settings.disable_after_hours));
-            let mut update = endpoint::Entity::update_many()
-                .col_expr(endpoint::Column::FailingSince, Expr::value(since))
-                .filter(endpoint::Column::Id.eq(e.id));
-            if now - since >= limit {
-                let why = format!(
-                    "Disabled on {}: no delivery succeeded since {} (last attempt: {})",
-                    now.format("%Y-%m-%d %H:%M UTC"),
-                    since.format("%Y-%m-%d %H:%M UTC"),
-                    match outcome.code {
-                        Some(c) => format!("HTTP {c}"),
-                        None => "no answer".into(),
-                    }
+            match health.iter_mut().find(|(h, ..)| h.id == e.id) {
+                Some(h) => {
+                    h.1 |= outcome.ok;
+                    h.2 = outcome.code;
+                }
+                None => health.push((e, outcome.ok, outcome.code)),
+            }
+        }
+        for (e, any_ok, code) in health {
+            let mut update = endpoint::Entity::update_many().filter(endpoint::Column::Id.eq(e.id));
+            if any_ok {
+                update = update.col_expr(
+                    endpoint::Column::FailingSince,
+                    Expr::value(Option::<DateTime<Utc>>::None),
                 );
-                update = update
-                    .col_expr(endpoint::Column::DisabledAt, Expr::value(now))
-                    .col_expr(endpoint::Column::DisabledReason, Expr::value(why));
-                tracing::warn!(endpoint = %e.id, "webhook endpoint disabled after failing for days");
+            } else {
+                let since = e.failing_since.unwrap_or(now);
+                let limit = chrono::Duration::hours(i64::from(self.settings.disable_after_hours));
+                update = update.col_expr(endpoint::Column::FailingSince, Expr::value(since));
+                if now - since >= limit {
+                    let why = format!(
+                        "Disabled on {}: no delivery succeeded since {} (last attempt: {})",
+                        now.format("%Y-%m-%d %H:%M UTC"),
+                        since.format("%Y-%m-%d %H:%M UTC"),
+                        match code {
+                            Some(c) => format!("HTTP {c}"),
+                            None => "no answer".into(),
+                        }
+                    );
+                    update = update
+                        .col_expr(endpoint::Column::DisabledAt, Expr::value(now))
+                        .col_expr(endpoint::Column::DisabledReason, Expr::value(why));
+                    tracing::warn!(endpoint = %e.id, "webhook endpoint disabled after failing for days");
+                }
             }
             update.exec(&txn).await?;
         }
