@@ -156,7 +156,18 @@ pub async fn use_up(
 /// for the outbox, or `None` when there was no such invite.
 pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Vec<Uuid>>, DbErr> {
     use crate::entities::mail_message as mail;
-    if entity::Entity::find_by_id(id).one(db).await?.is_none() {
+    // A write first: on SQLite a transaction that reads and then writes
+    // fails at once when another writer (the mail sender) holds the lock,
+    // while one that starts by writing waits its turn.
+    let found = entity::Entity::update_many()
+        .col_expr(
+            entity::Column::ExpiresAt,
+            Expr::col(entity::Column::ExpiresAt),
+        )
+        .filter(entity::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if found.rows_affected == 0 {
         return Ok(None);
     }
     let mail_ids: Vec<Uuid> = mail::Entity::find()

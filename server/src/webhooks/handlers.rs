@@ -165,6 +165,12 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
     let txn = state.db.begin().await?;
+    // A write first, so on SQLite it waits for the sender instead of failing.
+    entity::Entity::update_many()
+        .col_expr(entity::Column::Url, Expr::col(entity::Column::Url))
+        .filter(entity::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
     let row = entity::Entity::find_by_id(id)
         .one(&txn)
         .await?
