@@ -1,7 +1,7 @@
 //! The admin's integrations (`/api/v1/staff/integrations/...`): API tokens
 //! for a booking system, and webhook endpoints with their delivery log.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -15,9 +15,10 @@ pub struct NewApiToken {
     pub name: String,
     /// At least one.
     pub scopes: Vec<ApiScope>,
-    /// The last day (clinic calendar) the token works; none: until revoked.
+    /// The last day (clinic calendar) the token works, `YYYY-MM-DD`; blank
+    /// or none: until revoked.
     #[serde(default)]
-    pub expires_on: Option<NaiveDate>,
+    pub expires_on: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -88,13 +88,31 @@ pub async fn create(
         errors.add("scopes", "Choose at least one scope");
     }
     let tz = state.settings.timezone;
+    let last_day = match b
+        .expires_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        None => None,
+        Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(day) => Some(day),
+            Err(_) => {
+                errors.add(
+                    "expires_on",
+                    "Give the last day as YYYY-MM-DD, or leave it empty",
+                );
+                None
+            }
+        },
+    };
     // The token works through the whole of its last day, clinic time.
-    let expires_at = b.expires_on.and_then(|d| {
+    let expires_at = last_day.and_then(|d| {
         tz.from_local_datetime(&d.succ_opt()?.and_hms_opt(0, 0, 0)?)
             .earliest()
             .map(|t| t.with_timezone(&Utc))
     });
-    if let Some(d) = b.expires_on {
+    if let Some(d) = last_day {
         if expires_at.is_none_or(|t| t <= Utc::now()) {
             errors.add(
                 "expires_on",

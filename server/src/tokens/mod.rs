@@ -257,8 +257,12 @@ pub async fn token_only(
     let pattern = req.match_pattern().unwrap_or_default();
     let endpoint = crate::endpoints::all(state.endpoints)
         .find(|e| e.path == pattern && e.verb.as_str() == req.method().as_str());
+    let allowed: Vec<&str> = crate::endpoints::all(state.endpoints)
+        .filter(|e| e.path == pattern)
+        .map(|e| e.verb.as_str())
+        .collect();
     let result = match (endpoint, bearer(&req)) {
-        (None, _) => Err(ApiError::NotFound),
+        (None, _) => Err(ApiError::MethodNotAllowed(allowed.join(", "))),
         (Some(_), None) => Err(ApiError::Unauthorized),
         (Some(e), Some(token)) => authenticate(&state, &req, &token, e).await,
     };

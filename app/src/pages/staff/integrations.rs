@@ -120,7 +120,7 @@ fn Tokens(csrf: StoredValue<String>) -> impl IntoView {
                 .into_iter()
                 .filter_map(ApiScope::parse)
                 .collect(),
-            expires_on: expires.get_untracked().parse().ok(),
+            expires_on: Some(expires.get_untracked()),
         });
     };
     view! {
