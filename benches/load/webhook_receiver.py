@@ -35,6 +35,9 @@ def finish(*_):
 
 
 signal.signal(signal.SIGTERM, finish)
+# The default listen backlog (5) drops the sender's parallel connections,
+# which then wait out TCP retransmits: what would be measured is this script.
+ThreadingHTTPServer.request_queue_size = 1024
 server = ThreadingHTTPServer(("127.0.0.1", port), Hook)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 while True:
