@@ -9,6 +9,20 @@ pub trait Vocab: Copy + PartialEq + Send + Sync + 'static {
     fn parse(s: &str) -> Option<Self>;
 }
 
+/// A set of values stored in one text column: wire names, comma-separated.
+pub fn join<V: Vocab>(values: &[V]) -> String {
+    values
+        .iter()
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The values of a column [`join`] wrote; unknown names are skipped.
+pub fn split<V: Vocab>(column: &str) -> Vec<V> {
+    column.split(',').filter_map(V::parse).collect()
+}
+
 /// Declares a vocabulary enum with its wire names and the words a client reads.
 macro_rules! vocab {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal : $label:literal),+ $(,)? }) => {

@@ -9,11 +9,12 @@ use sea_orm::{
 use stipple_app::domain::{
     api::{ApiToken, ApiTokenList, ErrorBody, NewApiToken},
     states::{ApiScope, AuditAction},
+    vocab::{join, split},
     FieldErrors,
 };
 use uuid::Uuid;
 
-use super::{new_token, scopes_column, scopes_of};
+use super::new_token;
 use crate::{
     audit::Event,
     entities::api_token as entity,
@@ -29,7 +30,7 @@ fn shown(t: entity::Model) -> ApiToken {
     ApiToken {
         id: t.id,
         name: t.name,
-        scopes: scopes_of(&t.scopes),
+        scopes: split(&t.scopes),
         prefix: t.prefix,
         created_at: t.created_at,
         expires_at: t.expires_at,
@@ -73,7 +74,7 @@ pub async fn create(
     let b: NewApiToken = serde_json::from_slice(&bytes).map_err(|_| {
         ApiError::BadRequest(format!(
             r#"Send JSON like {{"name": "Booking system", "scopes": ["invites:write"], "expires_on": null}}; scopes are {}"#,
-            scopes_column(ApiScope::ALL).replace(',', ", ")
+            join(ApiScope::ALL).replace(',', ", ")
         ))
     })?;
     let mut errors = FieldErrors::default();
@@ -128,7 +129,7 @@ pub async fn create(
         name: Set(name.clone()),
         secret_sha256: Set(hash),
         prefix: Set(prefix),
-        scopes: Set(scopes_column(&scopes)),
+        scopes: Set(join(&scopes)),
         created_by: Set(Some(admin.0.id)),
         created_at: Set(Utc::now()),
         expires_at: Set(expires_at),
@@ -142,7 +143,7 @@ pub async fn create(
         Some(admin.0.id),
         Some(client_ip(&req)),
     )
-    .detail(format!("{name}: {}", scopes_column(&scopes)))
+    .detail(format!("{name}: {}", join(&scopes)))
     .record(&txn)
     .await?;
     txn.commit().await?;

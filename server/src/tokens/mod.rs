@@ -10,7 +10,10 @@ pub(crate) mod handlers;
 use actix_web::{dev::ServiceRequest, web, FromRequest, HttpMessage, HttpRequest};
 use chrono::Utc;
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
-use stipple_app::domain::states::{ApiScope, AuditAction};
+use stipple_app::domain::{
+    states::{ApiScope, AuditAction},
+    vocab::split,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -56,18 +59,6 @@ pub fn new_token() -> (String, String, String) {
     let hash = sha256_hex(&token);
     let shown = token.chars().take(PREFIX.len() + 6).collect();
     (token, hash, shown)
-}
-
-pub fn scopes_column(scopes: &[ApiScope]) -> String {
-    scopes
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-pub fn scopes_of(column: &str) -> Vec<ApiScope> {
-    column.split(',').filter_map(ApiScope::parse).collect()
 }
 
 /// The token a request was made with, as the guard found it.
@@ -122,7 +113,7 @@ pub async fn authenticate(
             .await?;
         return Err(ApiError::Unauthorized);
     };
-    if !scopes_of(&row.scopes).contains(&scope) {
+    if !split::<ApiScope>(&row.scopes).contains(&scope) {
         return Err(ApiError::Forbidden(
             "This API token does not have the scope for this",
         ));

@@ -13,11 +13,12 @@ use stipple_app::domain::{
         WebhookEndpointList,
     },
     states::{AuditAction, DeliveryStatus, WebhookEvent},
+    vocab::{join, split},
     FieldErrors,
 };
 use uuid::Uuid;
 
-use super::{events_column, events_of, message_id, new_secret, outbound};
+use super::{message_id, new_secret, outbound};
 use crate::{
     audit::Event,
     entities::{webhook_delivery as delivery, webhook_endpoint as entity},
@@ -40,7 +41,7 @@ async fn shown(state: &AppState, e: entity::Model) -> Result<WebhookEndpoint, Ap
         id: e.id,
         url: e.url,
         description: e.description,
-        events: events_of(&e.events),
+        events: split(&e.events),
         created_at: e.created_at,
         disabled_at: e.disabled_at,
         disabled_reason: e.disabled_reason,
@@ -93,7 +94,7 @@ pub async fn create(
     let b: NewWebhookEndpoint = serde_json::from_slice(&bytes).map_err(|_| {
         ApiError::BadRequest(format!(
             r#"Send JSON like {{"url": "https://…", "description": "…", "events": ["submission.created"]}}; events are {}"#,
-            events_column(WebhookEvent::ALL).replace(',', ", ")
+            join(WebhookEvent::ALL).replace(',', ", ")
         ))
     })?;
     let mut errors = FieldErrors::default();
@@ -123,7 +124,7 @@ pub async fn create(
         id: Set(id),
         url: Set(url.expect("checked above").to_string()),
         description: Set(description),
-        events: Set(events_column(&events)),
+        events: Set(join(&events)),
         secret: Set(state.vault.seal_text(at::webhook_secret(id), &secret)),
         created_by: Set(Some(admin.0.id)),
         created_at: Set(Utc::now()),

@@ -15,7 +15,10 @@ use rand::RngCore;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use sha2::Sha256;
-use stipple_app::domain::states::{DeliveryStatus, WebhookEvent};
+use stipple_app::domain::{
+    states::{DeliveryStatus, WebhookEvent},
+    vocab::split,
+};
 use uuid::Uuid;
 
 pub use deliver::WebhookSender;
@@ -63,19 +66,6 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler: |r| r.to(handlers::resend),
     },
 ];
-
-/// The events stored in one column: wire names, comma-separated.
-pub fn events_column(events: &[WebhookEvent]) -> String {
-    events
-        .iter()
-        .map(|e| e.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-pub fn events_of(column: &str) -> Vec<WebhookEvent> {
-    column.split(',').filter_map(WebhookEvent::parse).collect()
-}
 
 /// `webhook-id` of a delivery: the same on every retry.
 pub fn message_id(delivery: Uuid) -> String {
@@ -149,7 +139,7 @@ impl Happened {
             .all(db)
             .await?
             .into_iter()
-            .filter(|e| events_of(&e.events).contains(&self.event))
+            .filter(|e| split::<WebhookEvent>(&e.events).contains(&self.event))
             .collect();
         if targets.is_empty() {
             return Ok(0);
