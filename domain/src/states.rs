@@ -128,6 +128,18 @@ vocab!(
         ApiTokenCreated = "api_token_created": "API token created",
         ApiTokenRevoked = "api_token_revoked": "API token revoked",
         WebhookChanged = "webhook_changed": "Webhook endpoint changed",
+        ClientLinked = "client_linked": "Intake linked to a client",
+        ClientViewed = "client_viewed": "Client record viewed",
+        ClientErased = "client_erased": "Client erased",
+        CourseChanged = "course_changed": "Treatment course changed",
+        SessionRecorded = "session_recorded": "Session recorded",
+        SessionViewed = "session_viewed": "Session record viewed",
+        SessionSignedOff = "session_signed_off": "Session signed off",
+        SessionAddendum = "session_addendum": "Session addendum added",
+        PhotoAdded = "photo_added": "Photo added",
+        PhotoViewed = "photo_viewed": "Photo viewed",
+        PhotoExported = "photo_exported": "Photo exported",
+        LotRecalled = "lot_recalled": "Pigment lot looked up",
     }
 );
 
@@ -225,5 +237,50 @@ vocab!(
         Delivered = "delivered": "Delivered",
         // Retried for about three days without success.
         Failed = "failed": "Failed",
+    }
+);
+
+vocab!(
+    /// Where a treatment course is.
+    CourseStatus {
+        Planned = "planned": "Planned",
+        InProgress = "in_progress": "In progress",
+        Completed = "completed": "Completed",
+        Stopped = "stopped": "Stopped",
+    }
+);
+
+impl CourseStatus {
+    /// The moves staff may make, with the words on their buttons. A
+    /// completed course reopens for a touch-up; a stopped one may resume.
+    pub fn moves(self) -> &'static [(CourseStatus, &'static str)] {
+        use CourseStatus::*;
+        const STOP: (CourseStatus, &str) = (Stopped, "Stop the course");
+        match self {
+            Planned => &[(InProgress, "Start the course"), STOP],
+            InProgress => &[(Completed, "Mark completed"), STOP],
+            Completed => &[(InProgress, "Reopen for a touch-up")],
+            Stopped => &[(InProgress, "Resume")],
+        }
+    }
+
+    pub fn may_move(self, to: CourseStatus) -> bool {
+        self.moves().iter().any(|(next, _)| *next == to)
+    }
+}
+
+vocab!(
+    /// When a session photo was taken.
+    PhotoKind {
+        Before = "before": "Before",
+        After = "after": "After",
+    }
+);
+
+vocab!(
+    /// Why an existing client is suggested for a new intake.
+    MatchReason {
+        SameEmail = "same_email": "Same e-mail address",
+        SamePhoneAndBirth = "same_phone_and_birth": "Same phone number and date of birth",
     }
 );

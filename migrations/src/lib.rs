@@ -16,6 +16,7 @@ mod m20261207_000010_staff_links_and_two_factor;
 mod m20261207_000011_sealed_health_data;
 mod m20261207_000012_retention;
 mod m20261207_000013_integrations;
+mod m20261207_000014_treatment_course;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_sealed_health_data::Migration),
             Box::new(m20261207_000012_retention::Migration),
             Box::new(m20261207_000013_integrations::Migration),
+            Box::new(m20261207_000014_treatment_course::Migration),
         ]
     }
 }

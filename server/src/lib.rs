@@ -16,6 +16,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod consent;
+pub mod course;
 /// The consent PDF renderer lives in its own crate (it is fuzzed and
 /// benchmarked alone); the server knows it by this name.
 pub use stipple_pdf as consent_pdf;

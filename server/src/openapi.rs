@@ -16,7 +16,7 @@ use utoipa::{
 };
 
 use crate::{
-    audit, auth,
+    audit, auth, course,
     endpoints::{self as routes, Access, Endpoint, Verb},
     http, intake, invites, retention, review,
     state::AppState,
@@ -88,6 +88,21 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
         review::handlers::consent_pdf,
         review::handlers::email_pdf,
         review::handlers::export_csv,
+        course::clients::suggestions,
+        course::clients::link,
+        course::clients::record,
+        course::clients::erase,
+        course::courses::create,
+        course::courses::set_status,
+        course::sessions::create,
+        course::sessions::get,
+        course::sessions::update,
+        course::sessions::sign_off,
+        course::sessions::add_addendum,
+        course::photos::upload,
+        course::photos::view,
+        course::photos::export,
+        course::recall::lookup,
         audit::handlers::list,
         retention::handlers::report,
         tokens::handlers::list,
@@ -106,6 +121,7 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
         (name = "intake", description = "Public endpoints used by the client's intake."),
         (name = "staff", description = "The review queue, behind a staff session."),
         (name = "integrations", description = "API tokens and webhooks (administrators)."),
+        (name = "courses", description = "Client records, treatment courses, session records, photos and pigment recalls (staff)."),
     )
 )]
 struct Api;

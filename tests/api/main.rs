@@ -3,6 +3,7 @@
 
 mod at_rest;
 mod consent_pdf;
+mod courses;
 mod faults;
 mod foundation;
 mod integrations;

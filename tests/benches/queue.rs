@@ -105,6 +105,7 @@ async fn main() {
                     flags: Set(Some(
                         serde_json::to_value(flags(&s, received.date_naive())).unwrap(),
                     )),
+                    client_id: Set(None),
                 }
             })
             .collect();

@@ -5,11 +5,13 @@
 //!
 //! Times are RFC 3339 in UTC; days are `YYYY-MM-DD` in the clinic's calendar.
 
+mod course;
 mod integrations;
 mod public;
 mod staff;
 pub mod wire;
 
+pub use course::*;
 pub use integrations::*;
 pub use public::*;
 pub use staff::*;

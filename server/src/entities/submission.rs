@@ -39,6 +39,8 @@ pub struct Model {
     /// `[{code, severity, reason}]` as computed when the submission arrived.
     #[sea_orm(column_type = "JsonBinary", nullable)]
     pub flags: Option<Json>,
+    /// The client record staff linked this intake to.
+    pub client_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -68,6 +68,13 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
+/// A sealed value that does not open is the server's fault, never the caller's.
+impl From<crate::vault::Unreadable> for ApiError {
+    fn from(e: crate::vault::Unreadable) -> Self {
+        ApiError::Unexpected(e.into())
+    }
+}
+
 impl From<crate::limits::Refusal> for ApiError {
     fn from(r: crate::limits::Refusal) -> Self {
         match r {

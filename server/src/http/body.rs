@@ -62,3 +62,16 @@ pub async fn read(
         .map_err(|_| ApiError::RequestTimeout)??;
     Ok(body.freeze())
 }
+
+/// A JSON body of at most `limit` bytes read as `T`; one that does not fit
+/// the type is 400 with an example of what to send.
+pub async fn json<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    example: impl FnOnce() -> String,
+) -> Result<T, ApiError> {
+    let bytes = read_json(req, payload, limit).await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| ApiError::BadRequest(format!("Send JSON like {}", example())))
+}

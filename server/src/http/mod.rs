@@ -4,6 +4,7 @@
 pub mod api_error;
 pub mod body;
 pub mod client_ip;
+pub mod csv_file;
 pub mod errors;
 pub mod health;
 pub mod middleware;

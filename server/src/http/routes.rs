@@ -107,3 +107,8 @@ pub fn public_base(req: &HttpRequest, state: &AppState) -> String {
         .clone()
         .unwrap_or_else(|| format!("http://{}", req.app_config().local_addr()))
 }
+
+/// The id in a path: anything but a UUID names nothing (404).
+pub fn path_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
+}

@@ -169,6 +169,8 @@ pub async fn store(
             ))
             .expect("flags serialise"),
         )),
+        // Linked to a client record only when staff confirm a match.
+        client_id: Set(None),
     };
     let mut mail = mail::consent_copy(submission, template);
     if let Some(m) = &mut mail {

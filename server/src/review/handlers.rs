@@ -25,9 +25,9 @@ use crate::{
     entities::{audit_log, invite, mail_message, staff_user},
     http::{
         api_error::ApiError,
-        body,
+        body, csv_file,
         pdf::{pdf_response, wants_download, PdfFile},
-        routes::{client_ip, Admin, Staff},
+        routes::{client_ip, path_id, Admin, Staff},
     },
     intake::service,
     mail,
@@ -38,6 +38,8 @@ use crate::{
 const DEFAULT_PAGE: u64 = 50;
 const MAX_PAGE: u64 = 200;
 const MAX_NOTE_CHARS: usize = 4000;
+/// Room for a note of 4000 characters of any script, escaped.
+const NOTE_BODY: usize = 64 * 1024;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -133,10 +135,6 @@ fn queue_item(r: &ListRow) -> Result<QueueItem, ApiError> {
     })
 }
 
-fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
-}
-
 /// `GET /api/v1/staff/submissions`.
 #[utoipa::path(get, path = "/api/v1/staff/submissions", tag = "staff",
     params(ListQuery),
@@ -197,7 +195,7 @@ pub async fn detail(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
+    let id = path_id(&path)?;
     let db = &state.db;
     let row = service::find(db, id).await?.ok_or(ApiError::NotFound)?;
     let names = staff_user::names(db).await?;
@@ -327,17 +325,6 @@ fn note_text(raw: Option<&str>, path: &str) -> Result<Option<String>, ApiError> 
     Ok(Some(t.to_string()))
 }
 
-async fn json_body<T: serde::de::DeserializeOwned>(
-    req: &HttpRequest,
-    payload: web::Payload,
-    state: &AppState,
-    example: &str,
-) -> Result<T, ApiError> {
-    let bytes = body::read_json(req, payload, state.settings.max_body_bytes.min(64 * 1024)).await?;
-    serde_json::from_slice(&bytes)
-        .map_err(|_| ApiError::BadRequest(format!("Send JSON like {example}")))
-}
-
 /// `POST /api/v1/staff/submissions/{id}/status` with `{"status", "note"?}`.
 #[utoipa::path(post, path = "/api/v1/staff/submissions/{id}/status", tag = "staff",
     params(SubmissionPath), request_body = StatusBody,
@@ -354,13 +341,10 @@ pub async fn set_status(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
-    let body: StatusBody = json_body(
-        &req,
-        payload,
-        &state,
-        r#"{"status": "cleared", "note": "…"}"#,
-    )
+    let id = path_id(&path)?;
+    let body: StatusBody = body::json(&req, payload, NOTE_BODY, || {
+        r#"{"status": "cleared", "note": "…"}"#.into()
+    })
     .await?;
     let Some(to) = ReviewStatus::parse(&body.status) else {
         let mut e = FieldErrors::default();
@@ -420,8 +404,8 @@ pub async fn add_note(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
-    let body: NewNote = json_body(&req, payload, &state, r#"{"text": "…"}"#).await?;
+    let id = path_id(&path)?;
+    let body: NewNote = body::json(&req, payload, NOTE_BODY, || r#"{"text": "…"}"#.into()).await?;
     let Some(text) = note_text(Some(&body.text), "text")? else {
         let mut e = FieldErrors::default();
         e.add("text", "Write the note first");
@@ -461,7 +445,7 @@ pub async fn consent_pdf(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
+    let id = path_id(&path)?;
     let doc = service::consent_pdf(&state.db, &state.vault, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -494,7 +478,7 @@ pub async fn email_pdf(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
+    let id = path_id(&path)?;
     let row = service::find(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -540,7 +524,7 @@ pub async fn delete(
     admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
+    let id = path_id(&path)?;
     let Some(mail_ids) =
         queue::erase(&state.db, id, Some((admin.0.id, client_ip(&req))), "").await?
     else {
@@ -554,15 +538,6 @@ pub async fn delete(
     )
     .await;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Spreadsheets run cells that start with these as formulas.
-fn csv_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
 }
 
 /// `GET /api/v1/staff/export.csv` (admin): the filtered list, no signatures.
@@ -582,9 +557,7 @@ pub async fn export_csv(
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
     let rows = queue::all(&state.db, state.settings.timezone, &filter).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| ApiError::Unexpected(e.into());
-    out.write_record([
+    let header = [
         "id",
         "received_at",
         "client_name",
@@ -593,31 +566,28 @@ pub async fn export_csv(
         "appointment_date",
         "status",
         "flags",
-    ])
-    .map_err(csv_err)?;
-    for r in &rows {
+    ]
+    .map(String::from);
+    let lines = rows.iter().map(|r| {
         let flags: Vec<String> = r
             .flags()
             .iter()
             .map(|f| format!("{}:{}", f.severity.as_str(), f.code))
             .collect();
-        out.write_record([
+        [
             r.id.to_string(),
             r.received_at.to_rfc3339(),
-            csv_cell(&r.client_name),
-            csv_cell(r.client_email.as_deref().unwrap_or("")),
-            csv_cell(r.client_phone.as_deref().unwrap_or("")),
+            csv_file::cell(&r.client_name),
+            csv_file::cell(r.client_email.as_deref().unwrap_or("")),
+            csv_file::cell(r.client_phone.as_deref().unwrap_or("")),
             r.appointment_date
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             r.status.clone(),
             flags.join(" "),
-        ])
-        .map_err(csv_err)?;
-    }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;
+        ]
+    });
+    let response = csv_file::response("submissions.csv", std::iter::once(header).chain(lines))?;
     Event::new(
         AuditAction::Exported,
         Some(admin.0.id),
@@ -626,12 +596,5 @@ pub async fn export_csv(
     .detail(filter_summary(&filter, rows.len()))
     .record(&state.db)
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"submissions.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes))
+    Ok(response)
 }

@@ -70,13 +70,13 @@ pub async fn create(
     admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = body::read_json(&req, payload, 4 * 1024).await?;
-    let b: NewApiToken = serde_json::from_slice(&bytes).map_err(|_| {
-        ApiError::BadRequest(format!(
-            r#"Send JSON like {{"name": "Booking system", "scopes": ["invites:write"], "expires_on": null}}; scopes are {}"#,
+    let b: NewApiToken = body::json(&req, payload, 4 * 1024, || {
+        format!(
+            r#"{{"name": "Booking system", "scopes": ["invites:write"], "expires_on": null}}; scopes are {}"#,
             join(ApiScope::ALL).replace(',', ", ")
-        ))
-    })?;
+        )
+    })
+    .await?;
     let mut errors = FieldErrors::default();
     let name = b.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {

@@ -89,6 +89,24 @@ pub mod at {
     pub fn webhook_secret(endpoint: Uuid) -> Field {
         Field::new("webhook_endpoint", "secret", endpoint)
     }
+    pub fn course_notes(course: Uuid) -> Field {
+        Field::new("course", "notes", course)
+    }
+    pub fn stop_reason(course: Uuid) -> Field {
+        Field::new("course", "stop_reason", course)
+    }
+    pub fn session_record(session: Uuid) -> Field {
+        Field::new("treatment_session", "record", session)
+    }
+    pub fn addendum(addendum: Uuid) -> Field {
+        Field::new("session_addendum", "text", addendum)
+    }
+    pub fn photo(photo: Uuid) -> Field {
+        Field::new("session_photo", "image", photo)
+    }
+    pub fn thumbnail(photo: Uuid) -> Field {
+        Field::new("session_photo", "thumbnail", photo)
+    }
 }
 
 /// A sealed value that does not open: another key, another place, or altered.

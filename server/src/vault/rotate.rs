@@ -15,8 +15,8 @@ use sea_orm::{
 
 use super::{at, KeyError, KeySource, Vault};
 use crate::entities::{
-    api_idempotency, consent_pdf, mail_message, staff_user, submission, submission_note,
-    webhook_endpoint,
+    api_idempotency, consent_pdf, course, mail_message, session_addendum, session_photo,
+    staff_user, submission, submission_note, treatment_session, webhook_endpoint,
 };
 
 /// Rows read at a time: the answers, signature and PDF of 200 intakes are a
@@ -189,6 +189,82 @@ pub async fn reseal_all(db: &DatabaseConnection, vault: &Vault) -> Result<u64, D
                 .filter(webhook_endpoint::Column::Id.eq(row.id))
                 .exec(db)
                 .await?;
+            n += 1;
+        }
+    }
+    n += reseal_courses(db, vault).await?;
+    Ok(n)
+}
+
+/// The treatment course's sealed values: plans, stop reasons, session
+/// records, addenda and photos.
+async fn reseal_courses(db: &DatabaseConnection, vault: &Vault) -> Result<u64, DbErr> {
+    let mut n = 0;
+    for row in course::Entity::find().all(db).await? {
+        let notes = vault.reseal_text(at::course_notes(row.id), &row.notes)?;
+        let reason = match &row.stop_reason {
+            Some(r) => vault.reseal_text(at::stop_reason(row.id), r)?,
+            None => None,
+        };
+        if notes.is_none() && reason.is_none() {
+            continue;
+        }
+        // Unless it changed meanwhile (a stop or a resume).
+        let mut update = course::Entity::update_many()
+            .filter(course::Column::Id.eq(row.id))
+            .filter(course::Column::Status.eq(row.status.clone()));
+        if let Some(v) = notes {
+            update = update.col_expr(course::Column::Notes, Expr::value(v));
+        }
+        if let Some(v) = reason {
+            update = update.col_expr(course::Column::StopReason, Expr::value(v));
+        }
+        update.exec(db).await?;
+        n += 1;
+    }
+    for row in treatment_session::Entity::find().all(db).await? {
+        if let Some(v) = vault.reseal_text(at::session_record(row.id), &row.record)? {
+            // Unless it changed meanwhile (edited before sign-off); the
+            // sign-off's hash is of the content, which does not change.
+            treatment_session::Entity::update_many()
+                .col_expr(treatment_session::Column::Record, Expr::value(v))
+                .filter(treatment_session::Column::Id.eq(row.id))
+                .filter(treatment_session::Column::Record.eq(row.record.clone()))
+                .exec(db)
+                .await?;
+            n += 1;
+        }
+    }
+    for row in session_addendum::Entity::find().all(db).await? {
+        if let Some(v) = vault.reseal_text(at::addendum(row.id), &row.text)? {
+            session_addendum::Entity::update_many()
+                .col_expr(session_addendum::Column::Text, Expr::value(v))
+                .filter(session_addendum::Column::Id.eq(row.id))
+                .exec(db)
+                .await?;
+            n += 1;
+        }
+    }
+    // Photos are large: a page at a time.
+    let mut pages = session_photo::Entity::find()
+        .order_by_asc(session_photo::Column::Id)
+        .paginate(db, 20);
+    while let Some(rows) = pages.fetch_and_next().await? {
+        for row in rows {
+            let image = vault.reseal(at::photo(row.id), &row.image)?;
+            let thumb = vault.reseal(at::thumbnail(row.id), &row.thumbnail)?;
+            if image.is_none() && thumb.is_none() {
+                continue;
+            }
+            let mut update =
+                session_photo::Entity::update_many().filter(session_photo::Column::Id.eq(row.id));
+            if let Some(v) = image {
+                update = update.col_expr(session_photo::Column::Image, Expr::value(v));
+            }
+            if let Some(v) = thumb {
+                update = update.col_expr(session_photo::Column::Thumbnail, Expr::value(v));
+            }
+            update.exec(db).await?;
             n += 1;
         }
     }

@@ -25,7 +25,7 @@ use crate::{
     http::{
         api_error::ApiError,
         body,
-        routes::{client_ip, Admin},
+        routes::{client_ip, path_id, Admin},
     },
     state::AppState,
     vault::at,
@@ -57,10 +57,6 @@ fn no_store(body: impl serde::Serialize) -> HttpResponse {
         .json(body)
 }
 
-fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
-}
-
 /// `GET /api/v1/staff/integrations/webhooks` (admin).
 #[utoipa::path(get, path = "/api/v1/staff/integrations/webhooks", tag = "integrations",
     responses((status = 200, description = "Every endpoint, with its state.", body = WebhookEndpointList)))]
@@ -90,13 +86,13 @@ pub async fn create(
     admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = body::read_json(&req, payload, 8 * 1024).await?;
-    let b: NewWebhookEndpoint = serde_json::from_slice(&bytes).map_err(|_| {
-        ApiError::BadRequest(format!(
-            r#"Send JSON like {{"url": "https://…", "description": "…", "events": ["submission.created"]}}; events are {}"#,
+    let b: NewWebhookEndpoint = body::json(&req, payload, 8 * 1024, || {
+        format!(
+            r#"{{"url": "https://…", "description": "…", "events": ["submission.created"]}}; events are {}"#,
             join(WebhookEvent::ALL).replace(',', ", ")
-        ))
-    })?;
+        )
+    })
+    .await?;
     let mut errors = FieldErrors::default();
     let url =
         match outbound::check_url(&b.url, outbound::Reach::from(&state.settings.webhooks)).await {
@@ -164,7 +160,7 @@ pub async fn delete(
     admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
+    let id = path_id(&path)?;
     let txn = state.db.begin().await?;
     // A write first, so on SQLite it waits for the sender instead of failing.
     entity::Entity::update_many()
@@ -207,7 +203,7 @@ pub async fn enable(
     admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
+    let id = path_id(&path)?;
     let txn = state.db.begin().await?;
     let done = entity::Entity::update_many()
         .col_expr(
@@ -280,7 +276,7 @@ pub async fn deliveries(
     _admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
+    let id = path_id(&path)?;
     entity::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -315,7 +311,7 @@ pub async fn resend(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (endpoint, msg) = path.into_inner();
-    let endpoint = parse_id(&endpoint)?;
+    let endpoint = path_id(&endpoint)?;
     let id = msg
         .strip_prefix("msg_")
         .and_then(|s| Uuid::parse_str(s).ok())
