@@ -45,8 +45,9 @@ pub struct SubmissionClient {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkClient {
+    /// A suggested client's id; blank or none for a new client.
     #[serde(default)]
-    pub client_id: Option<Uuid>,
+    pub client_id: Option<String>,
 }
 
 /// `POST /api/v1/staff/clients/{id}/courses`.
@@ -54,6 +55,8 @@ pub struct LinkClient {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCourse {
     /// 1 to 12.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 12))]
+    #[serde(with = "super::wire::small")]
     pub planned_sessions: u8,
     /// At least one.
     pub areas: Vec<HairLossArea>,
@@ -119,9 +122,10 @@ pub struct PigmentUse {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInput {
-    /// Who treated; blank for the signed-in staff member.
+    /// Who treated (a colleague's id); blank for the signed-in staff
+    /// member.
     #[serde(default)]
-    pub practitioner_id: Option<Uuid>,
+    pub practitioner_id: Option<String>,
     pub performed_on: String,
     pub start_time: String,
     #[serde(default)]
@@ -134,7 +138,8 @@ pub struct SessionInput {
     pub needle_lot: String,
     pub pigments: Vec<PigmentUse>,
     /// 0 (none) to 10.
-    #[serde(default)]
+    #[serde(default, with = "super::wire::small_opt")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10))]
     pub pain_reported: Option<u8>,
     #[serde(default)]
     pub reactions: String,

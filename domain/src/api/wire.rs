@@ -196,3 +196,37 @@ mod tests {
         assert!(parse_day("-").is_none());
     }
 }
+
+/// `#[serde(with = "wire::small")]` on a `u8`: JSON Schema counts `3.0` as
+/// the integer 3, so it is read as one.
+pub mod small {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(n: &u8, s: S) -> Result<S::Ok, S::Error> {
+        n.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+        let n = f64::deserialize(d)?;
+        if n.fract() == 0.0 && (0.0..=255.0).contains(&n) {
+            Ok(n as u8)
+        } else {
+            Err(D::Error::custom("expected a whole number from 0 to 255"))
+        }
+    }
+}
+
+/// `#[serde(default, with = "wire::small_opt")]` on an `Option<u8>`.
+pub mod small_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(n: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+        n.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(with = "super::small")] u8);
+        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+    }
+}

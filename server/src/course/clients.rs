@@ -156,7 +156,17 @@ pub async fn link(
         ));
     }
     let db = &state.db;
-    let chosen = match b.client_id {
+    let wanted = match b
+        .client_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        None => None,
+        // An id that is no UUID is no suggested client either.
+        Some(raw) => Some(Uuid::parse_str(raw).unwrap_or(Uuid::nil())),
+    };
+    let chosen = match wanted {
         Some(id) => {
             // Only a suggested client: never a silent merge of two people.
             let matches = matches_for(db, &s).await?;
@@ -191,7 +201,7 @@ pub async fn link(
             "This intake already belongs to a client",
         ));
     }
-    if b.client_id.is_none() {
+    if wanted.is_none() {
         client::Entity::insert(client::ActiveModel {
             id: Set(chosen.id),
             full_name: Set(chosen.full_name.clone()),
@@ -213,7 +223,7 @@ pub async fn link(
     .detail(format!(
         "client {}{}",
         chosen.id,
-        if b.client_id.is_none() { " (new)" } else { "" }
+        if wanted.is_none() { " (new)" } else { "" }
     ))
     .record(&txn)
     .await?;

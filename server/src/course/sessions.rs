@@ -49,6 +49,8 @@ fn tidy(mut s: SessionInput) -> SessionInput {
     s.performed_on = s.performed_on.trim().into();
     s.start_time = s.start_time.trim().into();
     s.end_time = blank_none(s.end_time);
+    s.practitioner_id = blank_none(s.practitioner_id);
+    s.practitioner_id = blank_none(s.practitioner_id);
     s.next_session_on = blank_none(s.next_session_on);
     for t in [
         &mut s.technique_notes,
@@ -79,11 +81,17 @@ async fn checked(
         .with_timezone(&state.settings.timezone)
         .date_naive();
     let mut e = check_session(&s, today);
-    let practitioner = s.practitioner_id.unwrap_or(staff.0.id);
-    let active = staff_user::Entity::find_by_id(practitioner)
-        .one(&state.db)
-        .await?
-        .is_some_and(|u| u.status() == AccountStatus::Active);
+    let practitioner = match s.practitioner_id.as_deref() {
+        None => Some(staff.0.id),
+        Some(raw) => Uuid::parse_str(raw).ok(),
+    };
+    let active = match practitioner {
+        Some(id) => staff_user::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .is_some_and(|u| u.status() == AccountStatus::Active),
+        None => false,
+    };
     if !active {
         e.add(
             "practitioner_id",
@@ -91,8 +99,15 @@ async fn checked(
         );
     }
     e.into_result().map_err(ApiError::Invalid)?;
-    s.practitioner_id = Some(practitioner);
+    s.practitioner_id = practitioner.map(|p| p.to_string());
     Ok(s)
+}
+
+/// The practitioner of a checked record.
+fn practitioner_of(s: &SessionInput) -> Option<Uuid> {
+    s.practitioner_id
+        .as_deref()
+        .and_then(|p| Uuid::parse_str(p).ok())
 }
 
 fn day(s: &str) -> chrono::NaiveDate {
@@ -175,7 +190,7 @@ pub async fn create(
         id: Set(id),
         course_id: Set(co.id),
         number: Set(number as i16),
-        practitioner_id: Set(s.practitioner_id),
+        practitioner_id: Set(practitioner_of(&s)),
         performed_on: Set(day(&s.performed_on)),
         next_session_on: Set(s.next_session_on.as_deref().map(day)),
         record: Set(sealed_record(&state, id, &s)),
@@ -336,7 +351,7 @@ pub async fn update(
         )
         .col_expr(
             entity::Column::PractitionerId,
-            Expr::value(s.practitioner_id),
+            Expr::value(practitioner_of(&s)),
         )
         .col_expr(
             entity::Column::PerformedOn,
