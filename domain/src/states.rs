@@ -44,6 +44,7 @@ vocab!(
         Invite = "invite": "Invitation",
         // A colleague's link to join the team or to choose a new password.
         StaffAccess = "staff_access": "Staff account link",
+        Aftercare = "aftercare": "Aftercare after a session",
     }
 );
 

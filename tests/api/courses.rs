@@ -2,13 +2,16 @@
 //! course and its sessions, sign-off and addenda, the pigment recall,
 //! photos, and erasing a client with everything of theirs.
 
-use std::io::Write;
+use std::{collections::HashMap, io::Write};
 
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use stipple_app::domain::api::SessionInput;
-use stipple_tests::{db_test, fresh_submission, staff::StaffClient, staff::PASSWORD, TestApp};
+use stipple_tests::{
+    db_test, fresh_submission, smtp::SmtpSink, staff::StaffClient, staff::PASSWORD, try_spawn_app,
+    Backend, TestApp,
+};
 
 /// An intake for a client with this e-mail, phone and name.
 fn intake(email: &str, phone: &str, name: &str) -> Value {
@@ -725,3 +728,88 @@ db_test!(
         assert_eq!(tombstones["items"].as_array().unwrap().len(), 2);
     }
 );
+
+async fn aftercare_is_mailed_when_a_session_is_signed_off(backend: Backend) {
+    let sink = SmtpSink::start(0);
+    let env = HashMap::from([
+        ("STIPPLE_SMTP_URL".to_string(), sink.url()),
+        (
+            "STIPPLE_MAIL_FROM".to_string(),
+            "Northside SMP <desk@northside.test>".to_string(),
+        ),
+    ]);
+    let Some(app) = try_spawn_app(backend, env).await else {
+        return;
+    };
+    let staff = app.staff("staff").await;
+    let (client, course) = course_in_progress(&app, &staff, "hana@mail.example").await;
+    let sid = record_session(&staff, &course, "AC-1").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sign = format!("/api/v1/staff/sessions/{sid}/sign-off");
+    assert_eq!(
+        staff
+            .post(&sign, &json!({"password": PASSWORD}))
+            .await
+            .status(),
+        200
+    );
+    let aftercare = || {
+        sink.messages().into_iter().find_map(|raw| {
+            let mail = mailparse::parse_mail(&raw).unwrap();
+            let subject = mail
+                .headers
+                .iter()
+                .find(|h| h.get_key() == "Subject")?
+                .get_value();
+            subject.starts_with("Aftercare").then(|| {
+                let to = mail
+                    .headers
+                    .iter()
+                    .find(|h| h.get_key() == "To")
+                    .unwrap()
+                    .get_value();
+                (to, mail.get_body().unwrap())
+            })
+        })
+    };
+    app.eventually(10, "the aftercare mail", || async { aftercare().is_some() })
+        .await;
+    let (to, body) = aftercare().unwrap();
+    assert!(to.contains("hana@mail.example"), "{to}");
+    assert!(body.contains("session 1"), "{body}");
+    assert!(
+        body.contains("Tuesday 15 December 2026"),
+        "the next session: {body}"
+    );
+    assert!(
+        body.contains("Do not wash or wet your scalp"),
+        "the clinic's aftercare: {body}"
+    );
+    assert!(
+        !body.contains("stippling"),
+        "no clinical notes in a mail: {body}"
+    );
+    let record = staff
+        .get_json(&format!("/api/v1/staff/clients/{client}"))
+        .await;
+    assert!(
+        record["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["text"].as_str().unwrap().starts_with("E-mail: Aftercare")),
+        "{record}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aftercare_mail_sqlite() {
+    aftercare_is_mailed_when_a_session_is_signed_off(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aftercare_mail_postgres() {
+    aftercare_is_mailed_when_a_session_is_signed_off(Backend::Postgres).await;
+}

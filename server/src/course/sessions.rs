@@ -20,14 +20,14 @@ use stipple_app::domain::{
 use uuid::Uuid;
 
 use super::{
-    clients::{no_store, Names},
+    clients::{no_store, submissions_of, Names},
     courses::{course_status, find_course},
 };
 use crate::{
     audit::Event,
     auth::password,
     entities::{
-        course, session_addendum, session_photo, session_pigment, staff_user,
+        client, course, session_addendum, session_photo, session_pigment, staff_user,
         treatment_session as entity,
     },
     http::{
@@ -35,6 +35,7 @@ use crate::{
         body,
         routes::{client_ip, path_id, Staff},
     },
+    mail::{self, AftercareMail},
     state::AppState,
     vault::at,
 };
@@ -451,16 +452,56 @@ pub async fn sign_off(
             "The record changed or was signed off meanwhile: reload it",
         ));
     }
+    let mailed = queue_aftercare(&state, &txn, &row).await?;
     Event::new(
         AuditAction::SessionSignedOff,
         Some(staff.0.id),
         Some(client_ip(&req)),
     )
-    .detail(format!("session {}; sha256 {digest}", row.id))
+    .detail(format!(
+        "session {}; sha256 {digest}{}",
+        row.id,
+        mailed.map_or(String::new(), |m| format!("; aftercare mail {m}"))
+    ))
     .record(&txn)
     .await?;
     txn.commit().await?;
+    if mailed.is_some() {
+        state.mail.wake();
+    }
     Ok(no_store(view(&state, &find(&state, row.id).await?).await?))
+}
+
+/// Queues the aftercare e-mail for a signed-off session, in the sign-off's
+/// transaction: a record is never locked without its mail queued. None
+/// when the client gave no e-mail address.
+async fn queue_aftercare(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    row: &entity::Model,
+) -> Result<Option<Uuid>, ApiError> {
+    let Some(co) = course::Entity::find_by_id(row.course_id).one(txn).await? else {
+        return Ok(None);
+    };
+    let Some(c) = client::Entity::find_by_id(co.client_id).one(txn).await? else {
+        return Ok(None);
+    };
+    let subs = submissions_of(txn, c.id).await?;
+    let (Some(to), Some(latest)) = (c.email.as_deref().filter(|e| !e.is_empty()), subs.last())
+    else {
+        return Ok(None);
+    };
+    let message = mail::aftercare(
+        AftercareMail {
+            to,
+            name: &c.full_name,
+            submission_id: latest.id,
+            session_number: row.number as u16,
+            next_session_on: row.next_session_on,
+        },
+        &state.templates.current(),
+    );
+    Ok(Some(message.enqueue(txn, &state.vault).await?))
 }
 
 /// `POST /api/v1/staff/sessions/{id}/addenda`: a later word on a record,

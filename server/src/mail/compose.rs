@@ -57,6 +57,59 @@ impl NewMail {
     }
 }
 
+/// What a client needs after a session: the clinic's aftercare (from its
+/// consent template) and the date of the next session, if one is planned.
+/// Filed with the client's latest intake, so it is erased with it.
+pub struct AftercareMail<'a> {
+    pub to: &'a str,
+    pub name: &'a str,
+    pub submission_id: Uuid,
+    pub session_number: u16,
+    pub next_session_on: Option<chrono::NaiveDate>,
+}
+
+pub fn aftercare(m: AftercareMail<'_>, template: &ConsentTemplate) -> NewMail {
+    let name: String = m
+        .name
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(60)
+        .collect();
+    let steps: String = template
+        .aftercare
+        .iter()
+        .map(|a| format!("  - {a}\n"))
+        .collect();
+    let next = match m.next_session_on {
+        Some(day) => format!(
+            "Your next session is planned for {}. The clinic will confirm the time.\n\n",
+            day.format("%A %-d %B %Y")
+        ),
+        None => String::new(),
+    };
+    NewMail {
+        invite_id: None,
+        submission_id: Some(m.submission_id),
+        kind: MailKind::Aftercare,
+        to_address: m.to.to_string(),
+        to_name: name.clone(),
+        subject: format!("Aftercare after your session – {}", template.clinic_name),
+        body_text: format!(
+            "Dear {name},\n\n\
+             Thank you for your session {number} with {clinic} today. Healing well makes the result \
+             last; for the next days:\n{steps}\n\
+             {next}\
+             If you notice anything unusual (spreading redness, heat, swelling or pus, or a fever), \
+             contact the clinic, or a doctor if you cannot reach it.\n",
+            number = m.session_number,
+            clinic = template.clinic_name,
+        ),
+        attach_consent_pdf: false,
+        status: MailStatus::Queued,
+    }
+}
+
 /// The client's copy of their signed consent, with the aftercare summary.
 /// `None` when the client gave no e-mail address.
 pub fn consent_copy(submission: &Submission, template: &ConsentTemplate) -> Option<NewMail> {

@@ -8,5 +8,5 @@
 mod compose;
 mod sender;
 
-pub use compose::{consent_copy, NewMail};
+pub use compose::{aftercare, consent_copy, AftercareMail, NewMail};
 pub use sender::{after_erasure, outbox_file, remove_from_outbox, MailSender, Transport};
