@@ -156,16 +156,13 @@ pub async fn link(
         ));
     }
     let db = &state.db;
-    let wanted = match b
+    // An id that is no UUID is no suggested client either (nil never is).
+    let wanted = b
         .client_id
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty())
-    {
-        None => None,
-        // An id that is no UUID is no suggested client either.
-        Some(raw) => Some(Uuid::parse_str(raw).unwrap_or(Uuid::nil())),
-    };
+        .map(|raw| Uuid::parse_str(raw).unwrap_or(Uuid::nil()));
     let chosen = match wanted {
         Some(id) => {
             // Only a suggested client: never a silent merge of two people.
