@@ -287,6 +287,47 @@ mod imp {
         decode(status, &text, false)
     }
 
+    /// Sends the file chosen in the file input `input_id` as the body of a
+    /// staff POST (a photo from the camera). Its own request, not
+    /// [`fetch`], and only in the clinic's bundle: the client's bundle stays
+    /// without file handling.
+    #[cfg(feature = "staff-bundle")]
+    pub async fn staff_upload<T: DeserializeOwned>(
+        url: &str,
+        input_id: &str,
+        csrf: &str,
+    ) -> Result<T, SendError> {
+        let file = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(input_id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+            .ok_or_else(|| SendError::Refused("Choose a photo first".into()))?;
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        let headers = web_sys::Headers::new().map_err(|_| SendError::Network)?;
+        let _ = headers.set("Accept", "application/json");
+        let _ = headers.set("Content-Type", &file.type_());
+        let _ = headers.set("X-CSRF-Token", csrf);
+        init.set_headers(&headers);
+        init.set_body(&file);
+        let request =
+            web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| SendError::Network)?;
+        let window = web_sys::window().ok_or(SendError::Network)?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| SendError::Network)?
+            .dyn_into()
+            .map_err(|_| SendError::Network)?;
+        let text = JsFuture::from(response.text().map_err(|_| SendError::Network)?)
+            .await
+            .map_err(|_| SendError::Network)?
+            .as_string()
+            .unwrap_or_default();
+        decode(response.status(), &text, false)
+    }
+
     #[wasm_bindgen::prelude::wasm_bindgen(js_namespace = stippleOutbox)]
     extern "C" {
         #[wasm_bindgen(catch, js_name = put)]
@@ -436,6 +477,13 @@ mod imp {
         _method: &str,
         _url: &str,
         _body: Option<String>,
+        _csrf: &str,
+    ) -> Result<T, SendError> {
+        Err(SendError::Network)
+    }
+    pub async fn staff_upload<T: DeserializeOwned>(
+        _url: &str,
+        _input_id: &str,
         _csrf: &str,
     ) -> Result<T, SendError> {
         Err(SendError::Network)

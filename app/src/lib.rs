@@ -144,24 +144,31 @@ fn Pages() -> impl IntoView {
 #[cfg(all(feature = "hydrate", feature = "staff-bundle"))]
 #[component]
 fn Pages() -> impl IntoView {
-    use leptos::either::EitherOf11;
+    use leptos::either::EitherOf14;
     use pages::staff;
     let path = browser::path();
     let submission = path
         .strip_prefix("/staff/submissions/")
         .filter(|id| !id.is_empty() && !id.contains('/'));
+    let below = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+    };
     match path.as_str() {
-        "/staff" => EitherOf11::A(staff::queue::QueuePage()),
-        "/staff/login" => EitherOf11::B(staff::login::LoginPage()),
-        "/staff/invites" => EitherOf11::D(staff::invites::InvitesPage()),
-        "/staff/audit" => EitherOf11::E(staff::audit::AuditPage()),
-        "/staff/team" => EitherOf11::G(staff::team::TeamPage()),
-        "/staff/account" => EitherOf11::H(staff::account::AccountPage()),
-        "/staff/join" => EitherOf11::I(staff::join::JoinPage()),
-        "/staff/retention" => EitherOf11::J(staff::retention::RetentionPage()),
-        "/staff/integrations" => EitherOf11::K(staff::integrations::IntegrationsPage()),
-        _ if submission.is_some() => EitherOf11::C(staff::detail::DetailPage()),
-        _ => EitherOf11::F(pages::not_found::NotFound()),
+        "/staff" => EitherOf14::A(staff::queue::QueuePage()),
+        "/staff/login" => EitherOf14::B(staff::login::LoginPage()),
+        "/staff/invites" => EitherOf14::D(staff::invites::InvitesPage()),
+        "/staff/audit" => EitherOf14::E(staff::audit::AuditPage()),
+        "/staff/team" => EitherOf14::G(staff::team::TeamPage()),
+        "/staff/account" => EitherOf14::H(staff::account::AccountPage()),
+        "/staff/join" => EitherOf14::I(staff::join::JoinPage()),
+        "/staff/retention" => EitherOf14::J(staff::retention::RetentionPage()),
+        "/staff/integrations" => EitherOf14::K(staff::integrations::IntegrationsPage()),
+        "/staff/recall" => EitherOf14::L(staff::recall::RecallPage()),
+        _ if submission.is_some() => EitherOf14::C(staff::detail::DetailPage()),
+        _ if below("/staff/clients/") => EitherOf14::M(staff::client::ClientPage()),
+        _ if below("/staff/sessions/") => EitherOf14::N(staff::session::SessionPage()),
+        _ => EitherOf14::F(pages::not_found::NotFound()),
     }
 }
 
@@ -184,6 +191,9 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("staff/join") view=pages::staff::join::JoinPage/>
             <Route path=path!("staff/retention") view=pages::staff::retention::RetentionPage/>
             <Route path=path!("staff/integrations") view=pages::staff::integrations::IntegrationsPage/>
+            <Route path=path!("staff/recall") view=pages::staff::recall::RecallPage/>
+            <Route path=path!("staff/clients/:id") view=pages::staff::client::ClientPage/>
+            <Route path=path!("staff/sessions/:id") view=pages::staff::session::SessionPage/>
         </Routes>
     }
 }

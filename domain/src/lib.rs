@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod api;
+#[cfg(feature = "staff")]
 pub mod course;
 pub mod errors;
 pub mod flags;

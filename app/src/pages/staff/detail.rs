@@ -149,6 +149,7 @@ fn DetailView() -> impl IntoView {
             Either::Right(view! {
                 <Summary d=d.clone()/>
                 <FlagList flags=d.flags.clone()/>
+                <super::client::ClientCard submission=d.id.to_string()/>
                 <section class="card" aria-labelledby="review-title">
                     <h2 id="review-title">"Review"</h2>
                     <div class="field">

@@ -3,7 +3,7 @@
 
 use leptos::{either::Either, prelude::*};
 
-use super::{call, local_time, me, page, StaffShell};
+use super::{call, choices, local_time, me, page, StaffShell};
 use crate::domain::{
     api::{
         ApiToken, ApiTokenList, NewApiToken, NewWebhookEndpoint, WebhookDeliveryList,
@@ -30,35 +30,6 @@ fn Integrations() -> impl IntoView {
         <Tokens csrf/>
         <Webhooks csrf/>
     })
-}
-
-/// Checkboxes for a vocabulary given as (wire name, label) pairs; `chosen`
-/// holds the picked wire names. One function for every vocabulary keeps
-/// the bundle small.
-fn choices(
-    id: &'static str,
-    legend: &'static str,
-    all: Vec<(&'static str, &'static str)>,
-    chosen: RwSignal<Vec<&'static str>>,
-) -> impl IntoView {
-    view! {
-        <fieldset class="field" id=id>
-            <legend>{legend}</legend>
-            <div class="choices">
-                {all.into_iter().map(|(name, label)| view! {
-                    <label class="choice">
-                        <input type="checkbox"
-                            prop:checked=move || chosen.with(|c| c.contains(&name))
-                            on:change=move |ev| chosen.update(|c| {
-                                c.retain(|x| *x != name);
-                                if event_target_checked(&ev) { c.push(name); }
-                            })/>
-                        {format!("{label} ({name})")}
-                    </label>
-                }).collect_view()}
-            </div>
-        </fieldset>
-    }
 }
 
 fn token_state(t: &ApiToken) -> String {

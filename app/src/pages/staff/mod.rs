@@ -5,13 +5,16 @@
 
 pub mod account;
 pub mod audit;
+pub mod client;
 pub mod detail;
 pub mod integrations;
 pub mod invites;
 pub mod join;
 pub mod login;
 pub mod queue;
+pub mod recall;
 pub mod retention;
+pub mod session;
 pub mod team;
 
 use chrono::{DateTime, Utc};
@@ -184,6 +187,7 @@ pub fn StaffShell<C: IntoView + 'static>(
                     {move || me.with(|m| m.as_ref().is_none_or(|m| m.stage == SessionStage::Ready)).then(|| view! {
                         <a href="/staff">"Queue"</a>
                         <a href="/staff/invites">"Invites"</a>
+                        <a href="/staff/recall">"Recall"</a>
                     })}
                     {move || me.get().filter(|m| m.is_admin() && m.stage == SessionStage::Ready).map(|_| view! {
                         <a href="/staff/audit">"Audit log"</a>
@@ -207,6 +211,35 @@ pub fn StaffShell<C: IntoView + 'static>(
                 }}
             </main>
         </div>
+    }
+}
+
+/// Checkboxes for a vocabulary given as (wire name, label) pairs; `chosen`
+/// holds the picked wire names. One function for every vocabulary keeps
+/// the bundle small.
+pub fn choices(
+    id: &'static str,
+    legend: &'static str,
+    all: Vec<(&'static str, &'static str)>,
+    chosen: RwSignal<Vec<&'static str>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="field" id=id>
+            <legend>{legend}</legend>
+            <div class="choices">
+                {all.into_iter().map(|(name, label)| view! {
+                    <label class="choice">
+                        <input type="checkbox"
+                            prop:checked=move || chosen.with(|c| c.contains(&name))
+                            on:change=move |ev| chosen.update(|c| {
+                                c.retain(|x| *x != name);
+                                if event_target_checked(&ev) { c.push(name); }
+                            })/>
+                        {format!("{label} ({name})")}
+                    </label>
+                }).collect_view()}
+            </div>
+        </fieldset>
     }
 }
 
