@@ -3,6 +3,7 @@
 
 mod a11y;
 mod abuse;
+mod course;
 mod device;
 mod intake;
 mod integrations;

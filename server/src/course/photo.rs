@@ -75,7 +75,12 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     if img.width().max(img.height()) > KEPT_SIDE {
         img = img.resize(KEPT_SIDE, KEPT_SIDE, image::imageops::FilterType::Triangle);
     }
-    let thumb = img.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    // Never enlarged: a small photo is its own thumbnail.
+    let thumb = if img.width().max(img.height()) > THUMB_SIDE {
+        img.thumbnail(THUMB_SIDE, THUMB_SIDE)
+    } else {
+        img.clone()
+    };
     Ok(Processed {
         jpeg: jpeg(&img, 85),
         width: img.width(),
@@ -110,6 +115,14 @@ mod tests {
         assert_eq!(&p.jpeg[..3], &[0xFF, 0xD8, 0xFF]);
         let t = image::load_from_memory(&p.thumbnail).unwrap();
         assert_eq!((t.width(), t.height()), (320, 160));
+    }
+
+    #[test]
+    fn a_small_photo_is_not_enlarged() {
+        let p = process(&png(120, 80)).unwrap();
+        assert_eq!((p.width, p.height), (120, 80));
+        let t = image::load_from_memory(&p.thumbnail).unwrap();
+        assert_eq!((t.width(), t.height()), (120, 80));
     }
 
     #[test]

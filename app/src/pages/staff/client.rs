@@ -160,7 +160,8 @@ fn Record(r: ClientRecord, reload: Callback<()>) -> impl IntoView {
                             <figure>
                                 <figcaption>{kind.label()}</figcaption>
                                 {list.into_iter().map(|p| view! {
-                                    <img src=format!("/api/v1/staff/photos/{}?size=thumb", p.id) alt=format!("{}, session {}", kind.label(), s.number) loading="lazy"/>
+                                    <img src=format!("/api/v1/staff/photos/{}?size=thumb", p.id) alt=format!("{}, session {}", kind.label(), s.number)
+                                        width=p.width.to_string() height=p.height.to_string() loading="lazy"/>
                                 }).collect_view()}
                             </figure>
                         }).collect_view()}

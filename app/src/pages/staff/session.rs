@@ -421,7 +421,8 @@ fn Photos(id: String, photos: Vec<crate::domain::api::PhotoMeta>) -> impl IntoVi
                         <figcaption>{kind.label()}</figcaption>
                         {photos.get().into_iter().filter(|p| p.kind == kind).map(|p| view! {
                             <a href=format!("/api/v1/staff/photos/{}", p.id) target="_blank" rel="noopener">
-                                <img src=format!("/api/v1/staff/photos/{}?size=thumb", p.id) alt=format!("{} photo, {} × {}", kind.label(), p.width, p.height) loading="lazy"/>
+                                <img src=format!("/api/v1/staff/photos/{}?size=thumb", p.id) alt=format!("{} photo, {} × {}", kind.label(), p.width, p.height)
+                                    width=p.width.to_string() height=p.height.to_string() loading="lazy"/>
                             </a>
                         }).collect_view()}
                     </figure>
