@@ -216,6 +216,54 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
     // Staff pages, signed in.
     app.create_staff("axe@clinic.example", "admin").await;
     let (id, _) = app.submit(&fresh_submission()).await;
+    // A client with a course in progress and a recorded session.
+    let api = app.staff("admin").await;
+    let client: serde_json::Value = api
+        .post(
+            &format!("/api/v1/staff/submissions/{id}/client"),
+            &serde_json::json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let client = client["id"].as_str().unwrap().to_string();
+    let course: serde_json::Value = api
+        .post(
+            &format!("/api/v1/staff/clients/{client}/courses"),
+            &serde_json::json!({"planned_sessions": 3, "areas": ["crown"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let course = course["id"].as_str().unwrap().to_string();
+    for body in [
+        serde_json::json!({"status": "in_review"}),
+        serde_json::json!({"status": "cleared", "note": "Checked"}),
+    ] {
+        api.post(&format!("/api/v1/staff/submissions/{id}/status"), &body)
+            .await;
+    }
+    api.post(
+        &format!("/api/v1/staff/courses/{course}/status"),
+        &serde_json::json!({"status": "in_progress"}),
+    )
+    .await;
+    let session: serde_json::Value = api
+        .post(
+            &format!("/api/v1/staff/courses/{course}/sessions"),
+            &serde_json::json!({
+                "performed_on": "2026-12-01", "start_time": "09:30", "areas": ["crown"],
+                "needle": "3RL", "needle_lot": "N1",
+                "pigments": [{"brand": "Ink", "shade": "Dark", "lot": "L1", "expires_on": "2027-01-31"}]
+            }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let session = session["id"].as_str().unwrap().to_string();
     b.client.goto(&app.url("/staff/login")).await.unwrap();
     b.wait_js(
         "document.documentElement.dataset.hydrated === 'true'",
@@ -242,6 +290,10 @@ async fn every_page_passes_axe_and_the_intake_works_by_keyboard() {
         ("/staff/team".to_string(), "document.querySelectorAll('#team li').length >= 1"),
         ("/staff/retention".to_string(), "document.getElementById('retention-policy') !== null && document.getElementById('retention-submissions') !== null"),
         ("/staff/integrations".to_string(), "document.getElementById('create-hook') !== null"),
+        (format!("/staff/clients/{client}"), "document.getElementById('timeline') !== null"),
+        (format!("/staff/sessions/{session}"), "document.getElementById('sign-off') !== null"),
+        (format!("/staff/sessions/new?course={course}"), "document.getElementById('save-session') !== null"),
+        ("/staff/recall".to_string(), "document.getElementById('find-lot') !== null"),
         ("/staff/account".to_string(), "document.getElementById('start-two-factor') !== null"),
     ] {
         b.client.goto(&app.url(&path)).await.unwrap();

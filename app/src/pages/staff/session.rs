@@ -56,7 +56,10 @@ fn SessionView() -> impl IntoView {
         .to_string();
     if id == "new" {
         let course = browser::query_param("course").unwrap_or_default();
-        return Either::Left(view! { <RecordForm start=blank() session=None course/> });
+        return Either::Left(view! {
+            <h2>"New session"</h2>
+            <RecordForm start=blank() session=None course/>
+        });
     }
     let csrf = me().csrf_token;
     let url = format!("/api/v1/staff/sessions/{id}");
