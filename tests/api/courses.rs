@@ -813,3 +813,54 @@ async fn aftercare_mail_sqlite() {
 async fn aftercare_mail_postgres() {
     aftercare_is_mailed_when_a_session_is_signed_off(Backend::Postgres).await;
 }
+
+/// Peak resident memory of this process so far (the server runs inside it).
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+db_test!(
+    a_twelve_megapixel_camera_photo_is_kept_at_a_bounded_size,
+    |app| {
+        let staff = app.staff("staff").await;
+        let (_, course) = course_in_progress(&app, &staff, "ivy@mail.example").await;
+        let sid = record_session(&staff, &course, "BIG-1").await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        // A phone camera's 4000 × 3000, with enough detail to be a real JPEG.
+        let img = image::RgbImage::from_fn(4000, 3000, |x, y| {
+            let n = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)) >> 24;
+            image::Rgb([(x / 16) as u8, (y / 12) as u8, n as u8])
+        });
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&img)
+            .unwrap();
+        drop(img);
+        let before = peak_rss_kib();
+        let started = std::time::Instant::now();
+        let res = upload(&staff, &sid, "after", "image/jpeg", jpeg.clone()).await;
+        let took = started.elapsed();
+        let meta: Value = res.json().await.unwrap();
+        assert_eq!(
+            (meta["width"].as_u64(), meta["height"].as_u64()),
+            (Some(2048), Some(1536)),
+            "{meta}"
+        );
+        assert!(meta["bytes"].as_u64().unwrap() < jpeg.len() as u64);
+        // For the record: what one photo costs (a debug build here).
+        eprintln!(
+            "photo pipeline: {} KiB upload in {:?}, peak RSS {} → {} KiB",
+            jpeg.len() / 1024,
+            took,
+            before,
+            peak_rss_kib()
+        );
+    }
+);

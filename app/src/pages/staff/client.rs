@@ -263,7 +263,7 @@ fn NewCourseForm(client: String, reload: Callback<()>) -> impl IntoView {
     };
     let all: Vec<_> = HairLossArea::ALL
         .iter()
-        .map(|a| (a.as_str(), a.label()))
+        .map(|a| (a.as_str(), a.label().to_string()))
         .collect();
     view! {
         <form class="card" on:submit=submit>

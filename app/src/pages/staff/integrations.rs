@@ -105,7 +105,7 @@ fn Tokens(csrf: StoredValue<String>) -> impl IntoView {
                     <input id="token-name" type="text" autocomplete="off" aria-describedby="token-error"
                         prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                 </div>
-                {choices("token-scopes", "Scopes", ApiScope::ALL.iter().map(|s| (s.as_str(), s.label())).collect(), scopes)}
+                {choices("token-scopes", "Scopes", ApiScope::ALL.iter().map(|s| (s.as_str(), format!("{} ({})", s.label(), s.as_str()))).collect(), scopes)}
                 <div class="field">
                     <label for="token-expires">"Last day it works (optional)"</label>
                     <input id="token-expires" type="date"
@@ -225,7 +225,7 @@ fn Webhooks(csrf: StoredValue<String>) -> impl IntoView {
                     <input id="hook-description" type="text" autocomplete="off"
                         prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
                 </div>
-                {choices("hook-events", "Events", WebhookEvent::ALL.iter().map(|e| (e.as_str(), e.label())).collect(), events)}
+                {choices("hook-events", "Events", WebhookEvent::ALL.iter().map(|e| (e.as_str(), format!("{} ({})", e.label(), e.as_str()))).collect(), events)}
                 <div role="alert" id="hook-error">
                     {move || create.value().get().and_then(Result::err).map(|f| view! { <p class="error">{f}</p> })}
                     {move || act.value().get().and_then(Result::err).map(|f| view! { <p class="error">{f}</p> })}

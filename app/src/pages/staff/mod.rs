@@ -220,7 +220,7 @@ pub fn StaffShell<C: IntoView + 'static>(
 pub fn choices(
     id: &'static str,
     legend: &'static str,
-    all: Vec<(&'static str, &'static str)>,
+    all: Vec<(&'static str, String)>,
     chosen: RwSignal<Vec<&'static str>>,
 ) -> impl IntoView {
     view! {
@@ -235,7 +235,7 @@ pub fn choices(
                                 c.retain(|x| *x != name);
                                 if event_target_checked(&ev) { c.push(name); }
                             })/>
-                        {format!("{label} ({name})")}
+                        {label}
                     </label>
                 }).collect_view()}
             </div>

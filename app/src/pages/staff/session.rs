@@ -201,7 +201,7 @@ fn RecordForm(start: SessionInput, session: Option<String>, course: String) -> i
     }
     let area_list: Vec<_> = HairLossArea::ALL
         .iter()
-        .map(|a| (a.as_str(), a.label()))
+        .map(|a| (a.as_str(), a.label().to_string()))
         .collect();
     view! {
         <form class="card" on:submit=submit novalidate>
