@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -30,7 +30,7 @@ use crate::{
     http::{
         api_error::ApiError,
         body,
-        routes::{client_ip, path_id, Admin, Staff},
+        routes::{client_ip, no_store, path_id, Admin, Staff},
     },
     intake::service,
     review::queue,
@@ -226,12 +226,6 @@ pub async fn link(
     .await?;
     txn.commit().await?;
     Ok(no_store(chosen))
-}
-
-pub fn no_store(body: impl serde::Serialize) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body)
 }
 
 pub async fn find_client(db: &impl ConnectionTrait, raw: &str) -> Result<client::Model, ApiError> {

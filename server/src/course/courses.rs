@@ -14,14 +14,14 @@ use stipple_app::domain::{
 };
 use uuid::Uuid;
 
-use super::clients::{find_client, no_store, submissions_of, Names};
+use super::clients::{find_client, submissions_of, Names};
 use crate::{
     audit::Event,
     entities::{course, treatment_session},
     http::{
         api_error::ApiError,
         body,
-        routes::{client_ip, path_id, Staff},
+        routes::{client_ip, no_store, path_id, Staff},
     },
     state::AppState,
     vault::at,

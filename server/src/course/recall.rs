@@ -11,14 +11,13 @@ use stipple_app::domain::{
     states::AuditAction,
 };
 
-use super::clients::no_store;
 use crate::{
     audit::Event,
     entities::{client, course, session_pigment, staff_user, treatment_session},
     http::{
         api_error::ApiError,
         csv_file,
-        routes::{client_ip, Staff},
+        routes::{client_ip, no_store, Staff},
     },
     state::AppState,
 };

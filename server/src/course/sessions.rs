@@ -20,7 +20,7 @@ use stipple_app::domain::{
 use uuid::Uuid;
 
 use super::{
-    clients::{no_store, submissions_of, Names},
+    clients::{submissions_of, Names},
     courses::{course_status, find_course},
 };
 use crate::{
@@ -33,7 +33,7 @@ use crate::{
     http::{
         api_error::ApiError,
         body,
-        routes::{client_ip, path_id, Staff},
+        routes::{client_ip, no_store, path_id, Staff},
     },
     mail::{self, AftercareMail},
     state::AppState,

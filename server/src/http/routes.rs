@@ -112,3 +112,10 @@ pub fn public_base(req: &HttpRequest, state: &AppState) -> String {
 pub fn path_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }
+
+/// A 200 JSON answer that no cache keeps: staff answers hold personal data.
+pub fn no_store(body: impl serde::Serialize) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}

@@ -342,9 +342,12 @@ pub async fn set_status(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
-    let body: StatusBody = body::json(&req, payload, NOTE_BODY, || {
-        r#"{"status": "cleared", "note": "…"}"#.into()
-    })
+    let body: StatusBody = body::json(
+        &req,
+        payload,
+        state.settings.max_body_bytes.min(NOTE_BODY),
+        || r#"{"status": "cleared", "note": "…"}"#.into(),
+    )
     .await?;
     let Some(to) = ReviewStatus::parse(&body.status) else {
         let mut e = FieldErrors::default();
@@ -405,7 +408,13 @@ pub async fn add_note(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
-    let body: NewNote = body::json(&req, payload, NOTE_BODY, || r#"{"text": "…"}"#.into()).await?;
+    let body: NewNote = body::json(
+        &req,
+        payload,
+        state.settings.max_body_bytes.min(NOTE_BODY),
+        || r#"{"text": "…"}"#.into(),
+    )
+    .await?;
     let Some(text) = note_text(Some(&body.text), "text")? else {
         let mut e = FieldErrors::default();
         e.add("text", "Write the note first");

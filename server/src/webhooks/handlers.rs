@@ -25,7 +25,7 @@ use crate::{
     http::{
         api_error::ApiError,
         body,
-        routes::{client_ip, path_id, Admin},
+        routes::{client_ip, no_store, path_id, Admin},
     },
     state::AppState,
     vault::at,
@@ -49,12 +49,6 @@ async fn shown(state: &AppState, e: entity::Model) -> Result<WebhookEndpoint, Ap
         pending,
         secret: None,
     })
-}
-
-fn no_store(body: impl serde::Serialize) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body)
 }
 
 /// `GET /api/v1/staff/integrations/webhooks` (admin).
